@@ -28,6 +28,7 @@ struct Accumulator {
   std::vector<CaptureValue> votos;        // every vote column, "-" as 0
   domain::ActaCaptura captura;            // applicable vote columns only
   size_t max_examples = 5;
+  bool computos = false;  // no CONTABILIZADA to reclassify against
   // Mixed ILEGIBLE/SIN DATO actas, by published CONTABILIZADA; which of the two
   // lists disagrees is known only once the whole file is read.
   std::vector<ReclassificationExample> mixto_examples[2];
@@ -86,7 +87,7 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   tally.Add(input, votos);
 
   if (!acta.observacion.recognised) ++reclass.unrecognised_observaciones[std::string(acta.observaciones_raw)];
-  if (!capturada) return Status::Ok();
+  if (!capturada || computos) return Status::Ok();
 
   if (acta.total_votos_calculado && *acta.total_votos_calculado != sum &&
       acta.kind == RowKind::kContabilizada) {
@@ -186,6 +187,7 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
     std::vector<std::thread> workers;
     for (size_t i = 0; i < slices.size(); ++i) {
       accs[i].max_examples = options.max_examples;
+      accs[i].computos = db.layout().computos;
       workers.emplace_back([&, i] { statuses[i] = db.ForEachActaIn(slices[i], visitor(accs[i])); });
     }
     for (auto& w : workers) w.join();
@@ -200,6 +202,7 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
   }
   Accumulator acc;
   acc.max_examples = options.max_examples;
+  acc.computos = db.layout().computos;
   PREP_RETURN_IF_ERROR(db.ForEachActa(visitor(acc)));
   return acc;
 }
@@ -234,6 +237,7 @@ Result<CheckReport> CheckDatabase(const formats::PrepDatabase& db, const CheckOp
   const formats::Layout& layout = db.layout();
   CheckReport r;
   r.file = layout.name;
+  r.computos = layout.computos;
   r.dialect = layout.dialect;
   r.eleccion = layout.eleccion;
   r.corte = layout.corte;
@@ -305,6 +309,7 @@ nlohmann::ordered_json ToJson(const CheckReport& r) {
   };
   ordered_json j;
   j["file"] = r.file;
+  j["kind"] = r.computos ? "computos" : "prep";
   j["eleccion"] = r.eleccion;
   j["corte"] = r.corte;
   j["dialect"] = {{"encoding", formats::EncodingName(r.dialect.encoding)},
@@ -322,7 +327,15 @@ nlohmann::ordered_json ToJson(const CheckReport& r) {
   }
   ordered_json mismatches = ordered_json::array();
   for (SummaryField f : r.mismatches) mismatches.push_back(domain::SummaryFieldName(f));
+  ordered_json published_names = ordered_json::object();
+  for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
+    if (!r.published.published_names[i].empty()) {
+      published_names[std::string(domain::SummaryFieldName(static_cast<SummaryField>(i)))] =
+          r.published.published_names[i];
+    }
+  }
   j["summary"] = {{"published", published},
+                  {"published_names", published_names},
                   {"recomputed", recomputed},
                   {"mismatches", mismatches},
                   {"participation_convention", r.participacion},
@@ -395,48 +408,8 @@ std::string InconsistencyText(const std::string& p) {
   return "el archivo no lo publica";
 }
 
-}  // namespace
-
-std::string FormatHuman(const CheckReport& r) {
-  std::string o;
-  o += "Archivo:   " + r.file + "\n";
-  if (!r.eleccion.empty()) o += "Elección:  " + r.eleccion + "\n";
-  if (!r.corte.empty()) o += "Corte:     " + r.corte + "\n";
-  o += "Formato:   " + std::string(formats::EncodingName(r.dialect.encoding)) + ", delimitador '" +
-       std::string(1, r.dialect.delimiter) + "', fin de línea " + r.dialect.line_ends +
-       ", encabezado de columnas en la línea " + std::to_string(r.dialect.column_header_line) + "\n\n";
-
-  o += Pad("Bloque de resumen", 38, false) + Pad("Publicado", 12, true) + Pad("Recalculado", 14, true) +
-       "\n";
-  for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
-    const auto f = static_cast<SummaryField>(i);
-    const auto& pub = r.published.Get(f);
-    const std::string pub_s = pub ? (domain::IsPercentField(f) ? domain::Percent4{*pub}.ToString()
-                                                               : std::to_string(*pub))
-                                  : "—";
-    const bool differs = std::find(r.mismatches.begin(), r.mismatches.end(), f) != r.mismatches.end();
-    o += "  " + Pad(std::string(domain::SummaryFieldName(f)), 36, false) + Pad(pub_s, 12, true) +
-         Pad(r.recomputed.Format(f), 14, true) + (pub ? (differs ? "   DIFIERE" : "   ok") : "") + "\n";
-  }
-  o += "  Participación ciudadana: " + ParticipationText(r.participacion) + "\n";
-  o += "  Actas con inconsistencias: " + InconsistencyText(r.inconsistencias) + "\n\n";
-
-  o += "Actas: " + std::to_string(r.actas.rows) + " filas; " + std::to_string(r.actas.catalogue) +
-       " en el catálogo (" + std::to_string(r.actas.capturadas) + " capturadas, " +
-       std::to_string(r.actas.contabilizadas) + " contabilizadas, " +
-       std::to_string(r.actas.not_captured) + " sin capturar), " +
-       std::to_string(r.actas.fuera_de_catalogo) + " fuera de catálogo\n\n";
-
-  o += "Votos por columna (suma sobre actas contabilizadas):\n";
-  int64_t total = 0;
-  for (const auto& [k, v] : r.columns) {
-    o += "  " + Pad(k, 36, false) + Pad(std::to_string(v), 12, true) + "\n";
-    total += v;
-  }
-  o += "  " + Pad("TOTAL", 36, false) + Pad(std::to_string(total), 12, true) + "\n\n";
-
-  const Reclassification& rc = r.reclassification;
-  o += "Reclasificación de cada acta capturada con las reglas del Anexo 13:\n";
+std::string FormatReclassification(const Reclassification& rc) {
+  std::string o = "Reclasificación de cada acta capturada con las reglas del Anexo 13:\n";
   o += "  coinciden con CONTABILIZADA publicada: " + std::to_string(rc.agree) + "\n";
   o += "  difieren: " + std::to_string(rc.disagree) + "\n";
   o += "  no verificables (no contabilizadas publicadas sin votos): " +
@@ -462,8 +435,59 @@ std::string FormatHuman(const CheckReport& r) {
     o += "  TOTAL_VOTOS_CALCULADO distinto de la suma de sus columnas: " +
          std::to_string(rc.total_votos_calculado_differs) + " actas\n";
   }
+  return o;
+}
+
+}  // namespace
+
+std::string FormatHuman(const CheckReport& r) {
+  std::string o;
+  o += "Archivo:   " + r.file + "\n";
+  if (!r.eleccion.empty()) o += "Elección:  " + r.eleccion + "\n";
+  if (!r.corte.empty()) o += "Corte:     " + r.corte + "\n";
+  o += "Formato:   " + std::string(formats::EncodingName(r.dialect.encoding)) + ", delimitador '" +
+       std::string(1, r.dialect.delimiter) + "', fin de línea " + r.dialect.line_ends +
+       ", encabezado de columnas en la línea " + std::to_string(r.dialect.column_header_line) + "\n\n";
+
+  o += Pad("Bloque de resumen", 38, false) + Pad("Publicado", 12, true) + Pad("Recalculado", 14, true) +
+       "\n";
+  for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
+    const auto f = static_cast<SummaryField>(i);
+    const auto& pub = r.published.Get(f);
+    const std::string pub_s = pub ? (domain::IsPercentField(f) ? domain::Percent4{*pub}.ToString()
+                                                               : std::to_string(*pub))
+                                  : "—";
+    const bool differs = std::find(r.mismatches.begin(), r.mismatches.end(), f) != r.mismatches.end();
+    std::string label(domain::SummaryFieldName(f));
+    if (!r.published.published_names[i].empty()) label = r.published.published_names[i];
+    o += "  " + Pad(label, 36, false) + Pad(pub_s, 12, true) +
+         Pad(r.recomputed.Format(f), 14, true) + (pub ? (differs ? "   DIFIERE" : "   ok") : "") + "\n";
+  }
+  o += "  Participación ciudadana: " + ParticipationText(r.participacion) + "\n";
+  o += "  Actas con inconsistencias: " + InconsistencyText(r.inconsistencias) + "\n\n";
+
+  o += "Actas: " + std::to_string(r.actas.rows) + " filas; " + std::to_string(r.actas.catalogue) +
+       " en el catálogo (" + std::to_string(r.actas.capturadas) + " capturadas, " +
+       std::to_string(r.actas.contabilizadas) + " contabilizadas, " +
+       std::to_string(r.actas.not_captured) + " sin capturar), " +
+       std::to_string(r.actas.fuera_de_catalogo) + " fuera de catálogo\n\n";
+
+  o += "Votos por columna (suma sobre actas contabilizadas):\n";
+  int64_t total = 0;
+  for (const auto& [k, v] : r.columns) {
+    o += "  " + Pad(k, 36, false) + Pad(std::to_string(v), 12, true) + "\n";
+    total += v;
+  }
+  o += "  " + Pad("TOTAL", 36, false) + Pad(std::to_string(total), 12, true) + "\n\n";
+
+  const Reclassification& rc = r.reclassification;
+  if (r.computos) {
+    o += "Reclasificación: no aplica (base de cómputos: no publica CONTABILIZADA)\n";
+  } else {
+    o += FormatReclassification(rc);
+  }
   for (const auto& [text, n] : rc.unrecognised_observaciones) {
-    o += "  observación no reconocida «" + text + "»: " + std::to_string(n) + " actas\n";
+    o += "Observación no reconocida «" + text + "»: " + std::to_string(n) + " actas\n";
   }
   o += "\n";
   if (r.mismatches.empty()) {

@@ -64,6 +64,7 @@ struct ActaCounts {
 
 struct CheckReport {
   std::string file;
+  bool computos = false;  // a cómputos distritales database, not a PREP one
   formats::Dialect dialect;
   std::string eleccion;
   std::string corte;

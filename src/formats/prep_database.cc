@@ -97,6 +97,7 @@ ColumnRole RoleOf(const std::string& n) {
       {"TOTAL_VOTOS_SACADOS", ColumnRole::kVotosSacados},
       {"TOTAL_VOTOS_ASENTADO", ColumnRole::kTotalVotosAsentado},
       {"TOTAL_VOTOS_CALCULADO", ColumnRole::kTotalVotosCalculado},
+      {"TOTAL_VOTOS_CALCULADOS", ColumnRole::kTotalVotosCalculado},
       {"TOTAL_VOTOS", ColumnRole::kTotalVotosCalculado},
       {"LISTA_NOMINAL", ColumnRole::kListaNominal},
       {"LISTA_NOMINAL_CASILLA", ColumnRole::kListaNominal},
@@ -148,6 +149,11 @@ std::optional<SummaryField> SummaryFieldOf(const std::string& n) {
       {"TOTAL_VOTOS_C_CS", SummaryField::kTotalVotosConCasillasEspeciales},
       {"TOTAL_VOTOS_S_CS", SummaryField::kTotalVotosSinCasillasEspeciales},
       {"PORCENTAJE_PARTICIPACION_CIUDADANA", SummaryField::kPorcentajeParticipacionCiudadana},
+      // Cómputos distritales databases use the same block with other words.
+      {"ACTAS_COMPUTADAS", SummaryField::kActasContabilizadas},
+      {"PORCENTAJE_ACTAS_COMPUTADAS", SummaryField::kPorcentajeActasContabilizadas},
+      {"LISTA_NOMINAL_ACTAS_COMPUTADAS", SummaryField::kListaNominalActasContabilizadas},
+      {"TOTAL_VOTOS", SummaryField::kTotalVotosConCasillasEspeciales},
   };
   if (auto it = kNames.find(n); it != kNames.end()) return it->second;
   return std::nullopt;
@@ -256,8 +262,9 @@ PublishedObservacion ParseObservacion(std::string_view text) {
       // "ALGUN DATO ILEGIBLE O SIN DATO" names both kinds at once.
       if (ilegible) out.set.Add(Observacion::kIlegible);
       if (sin_dato) out.set.Add(Observacion::kSinDato);
-    } else if (has("IDENTIFICACION POR PROCESO TECNICO")) {
-      // An operator identified the acta by another valid means: no inconsistency.
+    } else if (has("IDENTIFICACION POR PROCESO TECNICO") || has("COTEJO") || has("RECUENTO")) {
+      // An operator identified the acta by another valid means, or (cómputos)
+      // how the acta was computed: no inconsistency.
     } else {
       out.recognised = false;
     }
@@ -371,6 +378,7 @@ Status PrepDatabase::FindLayout() {
   CsvRecord rec;
   bool in_summary_values = false;
   std::vector<std::optional<SummaryField>> summary_fields;
+  std::vector<std::string> canon_summary_names;
   size_t summary_header_line = 0;
   while (true) {
     if (!tok.Next(&rec)) {
@@ -403,12 +411,16 @@ Status PrepDatabase::FindLayout() {
         }
         s.values[static_cast<int>(field)] = v;
         s.raw[static_cast<int>(field)] = std::string(raw);
+        if (canon_summary_names[i] != SummaryFieldName(field)) {
+          s.published_names[static_cast<int>(field)] = canon_summary_names[i];
+        }
       }
       continue;
     }
     if (std::find(canon.begin(), canon.end(), "ACTAS_ESPERADAS") != canon.end()) {
       summary_header_line = rec.line;
       summary_fields.clear();
+      canon_summary_names = canon;
       for (const std::string& c : canon) {
         summary_fields.push_back(SummaryFieldOf(c));
         if (!summary_fields.back() && !c.empty()) layout_.summary.unknown_fields.push_back(c);
@@ -442,7 +454,7 @@ Status PrepDatabase::FindLayout() {
       col.name = std::string(TrimSpaces(rec.fields[i]));
       if (col.name.substr(0, 3) == "\xEF\xBB\xBF") col.name.erase(0, 3);
       const int n = ++seen[canon[i]];
-      col.key = n == 1 ? canon[i] : canon[i] + "#" + std::to_string(n);
+      col.key = n == 1 ? col.name : col.name + "#" + std::to_string(n);
       col.role = RoleOf(canon[i]);
       layout_.columns.push_back(std::move(col));
     }
@@ -489,8 +501,14 @@ Status PrepDatabase::FindLayout() {
                                    "TOTAL_VOTOS/LISTA_NOMINAL");
   }
   if (layout_.Index(ColumnRole::kContabilizada) < 0) {
-    return Status::InvalidArgument(At(name, dialect.column_header_line) +
-                                   "the acta table has no CONTABILIZADA column");
+    const bool computos_summary =
+        std::find(canon_summary_names.begin(), canon_summary_names.end(), "ACTAS_COMPUTADAS") !=
+        canon_summary_names.end();
+    if (!computos_summary) {
+      return Status::InvalidArgument(At(name, dialect.column_header_line) +
+                                     "the acta table has no CONTABILIZADA column");
+    }
+    layout_.computos = true;
   }
 
   table_offset_ = tok.offset();
@@ -623,7 +641,8 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
       acta.observacion = it->second;
     }
 
-    const std::string_view contab = acta.cells[static_cast<size_t>(i_contab)];
+    // Cómputos: every acta in the catálogo is computada.
+    const std::string_view contab = i_contab >= 0 ? acta.cells[static_cast<size_t>(i_contab)] : "1";
     const bool keys_missing = (i_acta >= 0 || i_casilla >= 0) &&
                               (i_acta < 0 || IsDash(acta.clave_acta) || acta.clave_acta.empty()) &&
                               (i_casilla < 0 || IsDash(acta.clave_casilla) || acta.clave_casilla.empty());

@@ -88,6 +88,9 @@ struct PublishedSummary {
   std::array<std::optional<int64_t>, domain::kSummaryFieldCount> values{};
   std::array<std::string, domain::kSummaryFieldCount> raw{};
   std::vector<std::string> unknown_fields;
+  // The name each field is published under, when it differs from the
+  // canonical one (cómputos databases: ACTAS_COMPUTADAS for ACTAS_CONTABILIZADAS).
+  std::array<std::string, domain::kSummaryFieldCount> published_names{};
 
   const std::optional<int64_t>& Get(domain::SummaryField f) const {
     return values[static_cast<int>(f)];
@@ -137,6 +140,9 @@ struct ActaRecord {
 struct Layout {
   std::string name;
   Dialect dialect;
+  // A cómputos distritales database (no CONTABILIZADA column; every acta in the
+  // catálogo is computada), read with the same machinery.
+  bool computos = false;
   std::string eleccion;  // title line, e.g. "DIPUTACIONES LOCALES"
   std::string corte;     // e.g. "2019/06/03 05:47 (UTC-5)"
   PublishedSummary summary;
