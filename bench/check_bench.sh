@@ -6,12 +6,13 @@
 # 1. Generates once a synthetic 500,000-acta PREP database into bench/out/
 #    (prep_generate_database, deterministic), and checks that `prep check`
 #    accepts it (exit 0): a benchmark of a failing check would be meaningless.
-# 2. Warms the page cache, then measures in the same hyperfine run
+# 2. Waits (bounded, QUIET_WAIT) for other processes to leave the CPUs alone.
+# 3. Warms the page cache, then measures in the same hyperfine run
 #      (a) cat FILE              -- the baseline: reading the bytes, nothing else
 #      (b) prep check FILE       -- default threads (2 on the reference machine)
 #      (c) prep check --threads 1 FILE  (informative; SINGLE_THREAD=0 skips it)
-#    with the output of every command sent to /dev/null.
-# 3. Prints MB/s for each and the ratio check/cat; writes the raw hyperfine
+#    with the output of every command sent to /dev/null (hyperfine --output=null).
+# 4. Prints MB/s for each and the ratio check/cat; writes the raw hyperfine
 #    JSON and a summary to bench/out/.
 #
 # Environment (all optional):
@@ -21,6 +22,7 @@
 #   ACTAS=500000  SEED=20240602  RUNS=10  WARMUP=2  SINGLE_THREAD=1
 #   TARGET_RATIO=0.1   (exit 3 when check/cat falls below it)
 #   STEP_TIMEOUT=600   (seconds; bounds each step)
+#   QUIET_WAIT=300  QUIET_MAX_BUSY=10   (wait up to 300 s for the CPUs to be <= 10 % busy)
 #
 # Exit: 0 ok, 2 setup or correctness failure, 3 below target.
 set -euo pipefail
@@ -56,6 +58,7 @@ for tool in hyperfine jq timeout awk; do
 done
 
 mkdir -p "$out"
+[[ "$out$prep" != *[[:space:]]* ]] || die "paths with spaces are not supported (hyperfine --shell=none)"
 file="$out/actas_${actas}_seed${seed}.csv"
 
 # 1. The database, once (the generator is deterministic: same N and seed, same bytes).
@@ -73,7 +76,33 @@ rc=$?
 set -e
 [[ $rc -eq 0 ]] || die "prep check exited $rc on ${file#"$root"/} (see bench/out/check_output.txt)"
 
-# 2. Warm the page cache so that both commands read from memory.
+# 2. Wait (bounded) for the machine to be quiet: on 2 cores a concurrent build
+#    halves what the 2-thread check gets and skews the ratio. The busy share of
+#    the CPUs, sampled over one second from /proc/stat, is recorded either way.
+cpu_busy_pct() {
+  local a b a1 a2 a3 a4 a5 a6 a7 a8 b1 b2 b3 b4 b5 b6 b7 b8
+  read -r _ a1 a2 a3 a4 a5 a6 a7 a8 _ < /proc/stat
+  sleep 1
+  read -r _ b1 b2 b3 b4 b5 b6 b7 b8 _ < /proc/stat
+  a=$((a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8)); b=$((b1 + b2 + b3 + b4 + b5 + b6 + b7 + b8))
+  local idle=$(((b4 + b5) - (a4 + a5))) total=$((b - a))
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+quiet_wait="${QUIET_WAIT:-300}"
+quiet_max="${QUIET_MAX_BUSY:-10}"
+waited=0
+busy_before=$(cpu_busy_pct)
+while (( busy_before > quiet_max && waited < quiet_wait )); do
+  (( waited == 0 )) && echo "== CPUs ${busy_before}% busy; waiting up to ${quiet_wait}s for <= ${quiet_max}%"
+  sleep 4
+  waited=$((waited + 5))
+  busy_before=$(cpu_busy_pct)
+done
+if (( busy_before > quiet_max )); then
+  echo "check_bench: WARNING: machine still ${busy_before}% busy; figures are skewed" >&2
+fi
+
+# 3. Warm the page cache so that both commands read from memory.
 cat "$file" > /dev/null
 cat "$file" > /dev/null
 
@@ -86,12 +115,18 @@ echo "== hyperfine: $runs runs, $warmup warm-up runs each"
 timeout "$step_timeout" hyperfine --shell=none --output=null --warmup "$warmup" --runs "$runs" \
   --export-json "$json" "${cmds[@]}" || die "hyperfine failed or timed out"
 
-# 3. Throughputs and the ratio.
+busy_after=$(cpu_busy_pct)
+
+# 4. Throughputs and the ratio.
 summary="$out/check_bench.summary.txt"
 {
   echo "machine:  $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
   echo "file:     ${file#"$root"/}  ($actas actas, $bytes bytes = $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}') MB)"
-  echo "prep:     $prep"
+  echo "prep:     $prep (built $(date -u -r "$prep" '+%Y-%m-%d %H:%M UTC'); repository HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  if [[ -n "$(find "$root/src" -newer "$prep" -print -quit 2>/dev/null)" ]]; then
+    echo "WARNING:  src/ has files newer than $prep: rebuild it to measure the current code"
+  fi
+  echo "load:     CPUs ${busy_before}% busy before the runs, ${busy_after}% right after (other processes)"
   jq -r --argjson bytes "$bytes" '
     .results[] |
     [.command, .mean, .stddev, .median, .min, .max, ($bytes / 1e6 / .mean), ($bytes / 1e6 / .median)] |
