@@ -29,7 +29,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
@@ -49,7 +51,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(value_).ok());
   }
@@ -77,9 +79,9 @@ class [[nodiscard]] Result {
 #define PREP_CONCAT_INNER(a, b) a##b
 #define PREP_CONCAT(a, b) PREP_CONCAT_INNER(a, b)
 
-#define PREP_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::prep::Status prep_status_ = (expr);     \
+#define PREP_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::prep::Status prep_status_ = (expr);        \
     if (!prep_status_.ok()) return prep_status_; \
   } while (0)
 

@@ -25,8 +25,8 @@ struct Accumulator {
   domain::LevelTally tally;
   ActaCounts actas;
   Reclassification reclass;
-  std::vector<CaptureValue> votos;        // every vote column, "-" as 0
-  domain::ActaCaptura captura;            // applicable vote columns only
+  std::vector<CaptureValue> votos;  // every vote column, "-" as 0
+  domain::ActaCaptura captura;      // applicable vote columns only
   size_t max_examples = 5;
   bool computos = false;  // no CONTABILIZADA to reclassify against
   // Mixed ILEGIBLE/SIN DATO actas, by published CONTABILIZADA; which of the two
@@ -61,7 +61,8 @@ std::string DisagreementReason(const ActaRecord& acta, const domain::Classificat
 Status Accumulator::Visit(const ActaRecord& acta) {
   ++actas.rows;
   const bool en_catalogo = acta.kind != RowKind::kFueraDeCatalogo;
-  const bool capturada = acta.kind == RowKind::kContabilizada || acta.kind == RowKind::kNoContabilizada;
+  const bool capturada =
+      acta.kind == RowKind::kContabilizada || acta.kind == RowKind::kNoContabilizada;
   if (!en_catalogo) ++actas.fuera_de_catalogo;
   if (en_catalogo) ++actas.catalogue;
   if (acta.kind == RowKind::kNoCapturada) ++actas.not_captured;
@@ -86,7 +87,8 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   input.total_votos = acta.total_votos_calculado.value_or(sum);
   tally.Add(input, votos);
 
-  if (!acta.observacion.recognised) ++reclass.unrecognised_observaciones[std::string(acta.observaciones_raw)];
+  if (!acta.observacion.recognised)
+    ++reclass.unrecognised_observaciones[std::string(acta.observaciones_raw)];
   if (!capturada || computos) return Status::Ok();
 
   if (acta.total_votos_calculado && *acta.total_votos_calculado != sum &&
@@ -140,7 +142,8 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   ++reclass.reasons[reason];
   std::string detail = "TOTAL_VOTOS_CALCULADO " + std::to_string(ours.total_votos_calculado);
   if (!limits.especial) {
-    detail += (ours.total_votos_calculado > acta.lista_nominal + acta.representantes ? " > " : " ≤ ");
+    detail +=
+        (ours.total_votos_calculado > acta.lista_nominal + acta.representantes ? " > " : " ≤ ");
     detail += "LISTA_NOMINAL " + std::to_string(acta.lista_nominal) + " + REPRESENTANTES_PP_CI " +
               std::to_string(acta.representantes);
   }
@@ -168,7 +171,8 @@ void Accumulator::Merge(Accumulator&& o) {
     for (auto& e : o.mixto_examples[k]) AddTo(mixto_examples[k], std::move(e));
   }
   for (auto& [k, v] : o.reclass.reasons) reclass.reasons[k] += v;
-  for (auto& [k, v] : o.reclass.unrecognised_observaciones) reclass.unrecognised_observaciones[k] += v;
+  for (auto& [k, v] : o.reclass.unrecognised_observaciones)
+    reclass.unrecognised_observaciones[k] += v;
   // Slices are in file order, so appending keeps the earliest examples first.
   for (auto& [k, list] : o.reclass.examples) {
     for (auto& e : list) AddExample(k, std::move(e));
@@ -429,7 +433,8 @@ std::string FormatReclassification(const Reclassification& rc) {
     o += "  actas con sólo ILEGIBLE y SIN DATO mezclados: " +
          std::to_string(rc.mixto_contabilizadas + rc.mixto_no_contabilizadas) +
          "; este archivo las publica como " + rc.mixto_convention +
-         (rc.mixto_convention == "contabilizada" ? " (como INE 2023)" : " (como IEQROO 2019)") + "\n";
+         (rc.mixto_convention == "contabilizada" ? " (como INE 2023)" : " (como IEQROO 2019)") +
+         "\n";
   }
   if (rc.total_votos_calculado_differs > 0) {
     o += "  TOTAL_VOTOS_CALCULADO distinto de la suma de sus columnas: " +
@@ -447,21 +452,24 @@ std::string FormatHuman(const CheckReport& r) {
   if (!r.corte.empty()) o += "Corte:     " + r.corte + "\n";
   o += "Formato:   " + std::string(formats::EncodingName(r.dialect.encoding)) + ", delimitador '" +
        std::string(1, r.dialect.delimiter) + "', fin de línea " + r.dialect.line_ends +
-       ", encabezado de columnas en la línea " + std::to_string(r.dialect.column_header_line) + "\n\n";
+       ", encabezado de columnas en la línea " + std::to_string(r.dialect.column_header_line) +
+       "\n\n";
 
-  o += Pad("Bloque de resumen", 38, false) + Pad("Publicado", 12, true) + Pad("Recalculado", 14, true) +
-       "\n";
+  o += Pad("Bloque de resumen", 38, false) + Pad("Publicado", 12, true) +
+       Pad("Recalculado", 14, true) + "\n";
   for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
     const auto f = static_cast<SummaryField>(i);
     const auto& pub = r.published.Get(f);
-    const std::string pub_s = pub ? (domain::IsPercentField(f) ? domain::Percent4{*pub}.ToString()
-                                                               : std::to_string(*pub))
-                                  : "—";
-    const bool differs = std::find(r.mismatches.begin(), r.mismatches.end(), f) != r.mismatches.end();
+    const std::string pub_s =
+        pub ? (domain::IsPercentField(f) ? domain::Percent4{*pub}.ToString() : std::to_string(*pub))
+            : "—";
+    const bool differs =
+        std::find(r.mismatches.begin(), r.mismatches.end(), f) != r.mismatches.end();
     std::string label(domain::SummaryFieldName(f));
     if (!r.published.published_names[i].empty()) label = r.published.published_names[i];
     o += "  " + Pad(label, 36, false) + Pad(pub_s, 12, true) +
-         Pad(r.recomputed.Format(f), 14, true) + (pub ? (differs ? "   DIFIERE" : "   ok") : "") + "\n";
+         Pad(r.recomputed.Format(f), 14, true) + (pub ? (differs ? "   DIFIERE" : "   ok") : "") +
+         "\n";
   }
   o += "  Participación ciudadana: " + ParticipationText(r.participacion) + "\n";
   o += "  Actas con inconsistencias: " + InconsistencyText(r.inconsistencias) + "\n\n";

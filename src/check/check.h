@@ -9,10 +9,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "domain/tally.h"
@@ -71,8 +70,8 @@ struct CheckReport {
   formats::PublishedSummary published;
   domain::SummaryBlock recomputed;
   std::vector<domain::SummaryField> mismatches;
-  std::string participacion;    // "C_CS", "S_CS" or "ninguna"
-  std::string inconsistencias;  // "LEEME", "LEEME+TODOS" or "ninguna"
+  std::string participacion;                             // "C_CS", "S_CS" or "ninguna"
+  std::string inconsistencias;                           // "LEEME", "LEEME+TODOS" or "ninguna"
   std::vector<std::pair<std::string, int64_t>> columns;  // vote column key -> total
   ActaCounts actas;
   Reclassification reclassification;

@@ -51,11 +51,13 @@ int main(int argc, char** argv) {
   size_t threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
   size_t examples = 5;
   CLI::App* check = app.add_subcommand(
-      "check", "Recalcula una base de datos PREP publicada (CSV o zip) y la compara con su encabezado");
+      "check",
+      "Recalcula una base de datos PREP publicada (CSV o zip) y la compara con su encabezado");
   check->add_option("FILE", file, "CSV de resultados o zip publicado")->required();
   check->add_flag("--json", json, "una salida JSON (documentada en README.md)");
   check->add_option("--threads", threads, "hilos para leer las actas")->check(CLI::Range(1, 64));
-  check->add_option("--examples", examples, "ejemplos por tipo de discrepancia")->check(CLI::Range(0, 1000));
+  check->add_option("--examples", examples, "ejemplos por tipo de discrepancia")
+      ->check(CLI::Range(0, 1000));
 
   try {
     app.parse(argc, argv);

@@ -4,24 +4,36 @@ namespace prep::domain {
 
 std::string ObservacionName(Observacion o) {
   switch (o) {
-    case Observacion::kIlegible: return "Ilegible";
-    case Observacion::kSinDato: return "Sin dato";
-    case Observacion::kExcedeListaNominal: return "Excede Lista Nominal";
-    case Observacion::kTodosIlegibles: return "Todos los campos ilegibles";
-    case Observacion::kTodosSinDato: return "Todos los campos vacíos";
-    case Observacion::kTodosIlegiblesOSinDato: return "Todos ilegibles o sin dato";
-    case Observacion::kSinActa: return "Sin acta";
-    case Observacion::kFueraDeCatalogo: return "Fuera de catálogo";
+    case Observacion::kIlegible:
+      return "Ilegible";
+    case Observacion::kSinDato:
+      return "Sin dato";
+    case Observacion::kExcedeListaNominal:
+      return "Excede Lista Nominal";
+    case Observacion::kTodosIlegibles:
+      return "Todos los campos ilegibles";
+    case Observacion::kTodosSinDato:
+      return "Todos los campos vacíos";
+    case Observacion::kTodosIlegiblesOSinDato:
+      return "Todos ilegibles o sin dato";
+    case Observacion::kSinActa:
+      return "Sin acta";
+    case Observacion::kFueraDeCatalogo:
+      return "Fuera de catálogo";
   }
   return "";
 }
 
 std::string SinActaMotivoText(SinActaMotivo m) {
   switch (m) {
-    case SinActaMotivo::kNoEspecificado: return "Sin acta";
-    case SinActaMotivo::kPaqueteNoEntregado: return "Sin acta por paquete no entregado";
-    case SinActaMotivo::kCasillaNoInstalada: return "Sin acta por casilla no instalada";
-    case SinActaMotivo::kSinSobre: return "Sin acta por paquete entregado sin sobre";
+    case SinActaMotivo::kNoEspecificado:
+      return "Sin acta";
+    case SinActaMotivo::kPaqueteNoEntregado:
+      return "Sin acta por paquete no entregado";
+    case SinActaMotivo::kCasillaNoInstalada:
+      return "Sin acta por casilla no instalada";
+    case SinActaMotivo::kSinSobre:
+      return "Sin acta por paquete entregado sin sobre";
     case SinActaMotivo::kContingenciaUrnaElectronica:
       return "Sin acta por contingencia en urna electrónica";
   }

@@ -7,15 +7,24 @@ namespace prep::domain {
 
 std::optional<TipoCasilla> TipoCasillaFromLetter(char letter) {
   switch (std::toupper(static_cast<unsigned char>(letter))) {
-    case 'B': return TipoCasilla::kBasica;
-    case 'C': return TipoCasilla::kContigua;
-    case 'E': return TipoCasilla::kExtraordinaria;
-    case 'S': return TipoCasilla::kEspecial;
-    case 'M': return TipoCasilla::kMesaExtranjero;
-    case 'P': return TipoCasilla::kPrisionPreventiva;
-    case 'V': return TipoCasilla::kPrisionPreventivaV;
-    case 'A': return TipoCasilla::kVotoAnticipado;
-    default: return std::nullopt;
+    case 'B':
+      return TipoCasilla::kBasica;
+    case 'C':
+      return TipoCasilla::kContigua;
+    case 'E':
+      return TipoCasilla::kExtraordinaria;
+    case 'S':
+      return TipoCasilla::kEspecial;
+    case 'M':
+      return TipoCasilla::kMesaExtranjero;
+    case 'P':
+      return TipoCasilla::kPrisionPreventiva;
+    case 'V':
+      return TipoCasilla::kPrisionPreventivaV;
+    case 'A':
+      return TipoCasilla::kVotoAnticipado;
+    default:
+      return std::nullopt;
   }
 }
 

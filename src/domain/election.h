@@ -62,7 +62,7 @@ struct Casilla {
   CasillaId id;
   int distrito = 0;
   int municipio = 0;
-  int ubicacion = 1;  // 1 urbana, 2 no urbana
+  int ubicacion = 1;          // 1 urbana, 2 no urbana
   int64_t lista_nominal = 0;  // 0 for casillas especiales
   Representantes representantes;
   // Boletas approved for a casilla especial: its excede-lista-nominal limit.

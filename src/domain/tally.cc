@@ -7,9 +7,12 @@ ObservacionSet LeemeInconsistencias() {
 }
 
 ObservacionSet PublishedInconsistencias() {
-  return {Observacion::kExcedeListaNominal, Observacion::kIlegible,
-          Observacion::kSinDato,            Observacion::kTodosIlegibles,
-          Observacion::kTodosSinDato,       Observacion::kTodosIlegiblesOSinDato};
+  return {Observacion::kExcedeListaNominal,
+          Observacion::kIlegible,
+          Observacion::kSinDato,
+          Observacion::kTodosIlegibles,
+          Observacion::kTodosSinDato,
+          Observacion::kTodosIlegiblesOSinDato};
 }
 
 std::string_view SummaryFieldName(SummaryField f) {

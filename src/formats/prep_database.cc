@@ -224,8 +224,8 @@ PublishedObservacion ParseObservacion(std::string_view text) {
   // Split into segments on , ; . and list punctuation; each names one observation.
   size_t start = 0;
   for (size_t i = 0; i <= f.size(); ++i) {
-    const bool sep = i == f.size() || f[i] == ',' || f[i] == ';' || f[i] == '.' || f[i] == '[' ||
-                     f[i] == ']';
+    const bool sep =
+        i == f.size() || f[i] == ',' || f[i] == ';' || f[i] == '.' || f[i] == '[' || f[i] == ']';
     if (!sep) continue;
     std::string_view seg = TrimSpaces(std::string_view(f).substr(start, i - start));
     start = i + 1;
@@ -362,9 +362,9 @@ Status PrepDatabase::FindLayout() {
   }
   if (declared != 0) {
     if (std::count(header_line.begin(), header_line.end(), declared) == 0) {
-      return Status::InvalidArgument(At(name, header_line_index + 1) + "line 1 declares sep=" +
-                                     DelimiterName(declared) + " but the header has no '" +
-                                     DelimiterName(declared) + "'");
+      return Status::InvalidArgument(At(name, header_line_index + 1) +
+                                     "line 1 declares sep=" + DelimiterName(declared) +
+                                     " but the header has no '" + DelimiterName(declared) + "'");
     }
     best = declared;
   }
@@ -459,7 +459,8 @@ Status PrepDatabase::FindLayout() {
       layout_.columns.push_back(std::move(col));
     }
     // Trailing delimiter on the header: drop the empty last column.
-    while (!layout_.columns.empty() && layout_.columns.back().name.empty()) layout_.columns.pop_back();
+    while (!layout_.columns.empty() && layout_.columns.back().name.empty())
+      layout_.columns.pop_back();
     break;
   }
   if (summary_header_line != 0 && layout_.summary.line == 0) {
@@ -501,9 +502,8 @@ Status PrepDatabase::FindLayout() {
                                    "TOTAL_VOTOS/LISTA_NOMINAL");
   }
   if (layout_.Index(ColumnRole::kContabilizada) < 0) {
-    const bool computos_summary =
-        std::find(canon_summary_names.begin(), canon_summary_names.end(), "ACTAS_COMPUTADAS") !=
-        canon_summary_names.end();
+    const bool computos_summary = std::find(canon_summary_names.begin(), canon_summary_names.end(),
+                                            "ACTAS_COMPUTADAS") != canon_summary_names.end();
     if (!computos_summary) {
       return Status::InvalidArgument(At(name, dialect.column_header_line) +
                                      "the acta table has no CONTABILIZADA column");
@@ -589,10 +589,11 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
   while (tok.Next(&rec)) {
     if (rec.IsBlank()) continue;
     if (rec.fields.size() < ncols) {
-      return Status::InvalidArgument(
-          At(name, rec.line) + std::to_string(rec.fields.size()) + " fields where the header (line " +
-          std::to_string(L.dialect.column_header_line) + ") has " + std::to_string(ncols) +
-          "; is the delimiter '" + DelimiterName(L.dialect.delimiter) + "'?");
+      return Status::InvalidArgument(At(name, rec.line) + std::to_string(rec.fields.size()) +
+                                     " fields where the header (line " +
+                                     std::to_string(L.dialect.column_header_line) + ") has " +
+                                     std::to_string(ncols) + "; is the delimiter '" +
+                                     DelimiterName(L.dialect.delimiter) + "'?");
     }
     for (size_t i = ncols; i < rec.fields.size(); ++i) {
       if (!TrimSpaces(rec.fields[i]).empty()) {
@@ -643,9 +644,10 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
 
     // Cómputos: every acta in the catálogo is computada.
     const std::string_view contab = i_contab >= 0 ? acta.cells[static_cast<size_t>(i_contab)] : "1";
-    const bool keys_missing = (i_acta >= 0 || i_casilla >= 0) &&
-                              (i_acta < 0 || IsDash(acta.clave_acta) || acta.clave_acta.empty()) &&
-                              (i_casilla < 0 || IsDash(acta.clave_casilla) || acta.clave_casilla.empty());
+    const bool keys_missing =
+        (i_acta >= 0 || i_casilla >= 0) &&
+        (i_acta < 0 || IsDash(acta.clave_acta) || acta.clave_acta.empty()) &&
+        (i_casilla < 0 || IsDash(acta.clave_casilla) || acta.clave_casilla.empty());
     if (contab == "2" || acta.observacion.set.Has(Observacion::kFueraDeCatalogo) || keys_missing) {
       acta.kind = RowKind::kFueraDeCatalogo;
     } else if (contab == "1") {

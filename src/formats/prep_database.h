@@ -77,8 +77,8 @@ struct Column {
 struct Dialect {
   TextEncoding encoding = TextEncoding::kUtf8;
   char delimiter = '|';
-  bool sep_line = false;       // a first line "sep=|" for Excel
-  std::string line_ends;       // "LF", "CRLF", "CR"
+  bool sep_line = false;  // a first line "sep=|" for Excel
+  std::string line_ends;  // "LF", "CRLF", "CR"
   size_t column_header_line = 0;
 };
 
@@ -133,7 +133,7 @@ struct ActaRecord {
   std::optional<int64_t> total_votos_calculado;  // the published cell, when numeric
   std::string_view observaciones_raw;
   PublishedObservacion observacion;
-  std::vector<VoteCell> votos;  // one per vote column, in Layout::vote_columns order
+  std::vector<VoteCell> votos;          // one per vote column, in Layout::vote_columns order
   std::vector<std::string_view> cells;  // every cell, trimmed, protections removed
 };
 

@@ -21,7 +21,9 @@ struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
 
-bool IsZip(const std::string& bytes) { return bytes.compare(0, 4, "PK\x03\x04") == 0 || bytes.compare(0, 4, "PK\x05\x06") == 0; }
+bool IsZip(const std::string& bytes) {
+  return bytes.compare(0, 4, "PK\x03\x04") == 0 || bytes.compare(0, 4, "PK\x05\x06") == 0;
+}
 
 }  // namespace
 
@@ -41,7 +43,8 @@ Result<std::string> ReadWholeFile(const std::string& path) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
-      return Status::IoError(path + ":0: read failed: " + (n < 0 ? std::strerror(errno) : "short read"));
+      return Status::IoError(path +
+                             ":0: read failed: " + (n < 0 ? std::strerror(errno) : "short read"));
     }
     done += static_cast<size_t>(n);
   }
@@ -58,7 +61,8 @@ Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const st
     zip_error_fini(&error);
     return Status::InvalidArgument(name + ":0: cannot read zip: " + msg);
   }
-  std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  std::unique_ptr<zip_t, ZipCloser> archive(
+      zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error));
   if (!archive) {
     zip_source_free(src);
     std::string msg = zip_error_strerror(&error);
@@ -76,15 +80,16 @@ Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const st
     const std::string entry = st.name != nullptr ? st.name : "";
     if (entry.empty() || entry.back() == '/') continue;
     if (st.size > kMaxEntryBytes || total + st.size > kMaxArchiveBytes) {
-      return Status::InvalidArgument(name + "!/" + entry + ":0: entry of " + std::to_string(st.size) +
-                                     " bytes exceeds the " + std::to_string(kMaxEntryBytes >> 20) +
-                                     " MiB limit (zip bomb?)");
+      return Status::InvalidArgument(
+          name + "!/" + entry + ":0: entry of " + std::to_string(st.size) + " bytes exceeds the " +
+          std::to_string(kMaxEntryBytes >> 20) + " MiB limit (zip bomb?)");
     }
     total += st.size;
-    std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(i), 0));
+    std::unique_ptr<zip_file_t, ZipFileCloser> f(
+        zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(i), 0));
     if (!f) {
-      return Status::InvalidArgument(name + "!/" + entry + ":0: cannot open entry: " +
-                                     zip_strerror(archive.get()));
+      return Status::InvalidArgument(name + "!/" + entry +
+                                     ":0: cannot open entry: " + zip_strerror(archive.get()));
     }
     SourceFile file;
     file.name = name + "!/" + entry;
@@ -93,8 +98,8 @@ Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const st
     while (done < st.size) {
       const zip_int64_t n = zip_fread(f.get(), file.bytes.data() + done, st.size - done);
       if (n <= 0) {
-        return Status::InvalidArgument(file.name + ":0: truncated or corrupt entry: " +
-                                       zip_file_strerror(f.get()));
+        return Status::InvalidArgument(
+            file.name + ":0: truncated or corrupt entry: " + zip_file_strerror(f.get()));
       }
       done += static_cast<zip_uint64_t>(n);
     }

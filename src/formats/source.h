@@ -11,7 +11,7 @@
 namespace prep::formats {
 
 struct SourceFile {
-  std::string name;   // path, or "archive.zip!/entry.csv"
+  std::string name;  // path, or "archive.zip!/entry.csv"
   std::string bytes;
 };
 

@@ -26,7 +26,9 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
-bool IsControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F; }
+bool IsControl(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
 
 // Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid.
 size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
@@ -50,7 +52,8 @@ size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
     if ((p[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (p[i] & 0x3F);
   }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
     return 0;
   }
   return n;
@@ -95,7 +98,8 @@ Scan ScanBytes(std::string_view s) {
     const unsigned char c = *p;
     if (c < 0x80) {
       if (IsControl(c) && scan.first_control == std::string_view::npos) {
-        scan.first_control = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
+        scan.first_control =
+            static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
       }
       ++p;
       continue;
@@ -103,7 +107,8 @@ Scan ScanBytes(std::string_view s) {
     const size_t n = Utf8SequenceLength(p, end);
     if (n == 0) {
       if (scan.first_invalid == std::string_view::npos) {
-        scan.first_invalid = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
+        scan.first_invalid =
+            static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
       }
       ++p;
     } else {
@@ -122,9 +127,12 @@ std::string Where(std::string_view name, std::string_view text, size_t pos) {
 
 std::string_view EncodingName(TextEncoding e) {
   switch (e) {
-    case TextEncoding::kUtf8: return "UTF-8";
-    case TextEncoding::kUtf8Bom: return "UTF-8 con BOM";
-    case TextEncoding::kWindows1252: return "Windows-1252";
+    case TextEncoding::kUtf8:
+      return "UTF-8";
+    case TextEncoding::kUtf8Bom:
+      return "UTF-8 con BOM";
+    case TextEncoding::kWindows1252:
+      return "Windows-1252";
   }
   return "";
 }
@@ -148,10 +156,10 @@ Result<DecodedText> DecodeText(std::string_view bytes, std::string_view name) {
     return out;
   }
   if (bom || scan.multibyte > 0) {
-    return Status::InvalidArgument(
-        Where(name, body, scan.first_invalid) + "invalid UTF-8 byte sequence (the file " +
-        (bom ? "starts with a UTF-8 BOM" : "has other UTF-8 sequences") +
-        ", so it cannot be read as Windows-1252 either)");
+    return Status::InvalidArgument(Where(name, body, scan.first_invalid) +
+                                   "invalid UTF-8 byte sequence (the file " +
+                                   (bom ? "starts with a UTF-8 BOM" : "has other UTF-8 sequences") +
+                                   ", so it cannot be read as Windows-1252 either)");
   }
   // No valid multi-byte sequence anywhere: a single-byte Windows-1252 file.
   out.encoding = TextEncoding::kWindows1252;
@@ -198,13 +206,41 @@ size_t FoldChar(std::string_view s, size_t i, char* folded) {
     // + 0x40 gives the Latin-1 code point.
     const auto d = (static_cast<unsigned char>(s[i + 1]) | 0x20) + 0x40;
     switch (d) {
-      case 0xE1: case 0xE0: case 0xE4: case 0xE2: *folded = 'A'; return 2;
-      case 0xE9: case 0xE8: case 0xEB: case 0xEA: *folded = 'E'; return 2;
-      case 0xED: case 0xEC: case 0xEF: case 0xEE: *folded = 'I'; return 2;
-      case 0xF3: case 0xF2: case 0xF6: case 0xF4: *folded = 'O'; return 2;
-      case 0xFA: case 0xF9: case 0xFC: case 0xFB: *folded = 'U'; return 2;
-      case 0xF1: *folded = 'N'; return 2;
-      default: break;
+      case 0xE1:
+      case 0xE0:
+      case 0xE4:
+      case 0xE2:
+        *folded = 'A';
+        return 2;
+      case 0xE9:
+      case 0xE8:
+      case 0xEB:
+      case 0xEA:
+        *folded = 'E';
+        return 2;
+      case 0xED:
+      case 0xEC:
+      case 0xEF:
+      case 0xEE:
+        *folded = 'I';
+        return 2;
+      case 0xF3:
+      case 0xF2:
+      case 0xF6:
+      case 0xF4:
+        *folded = 'O';
+        return 2;
+      case 0xFA:
+      case 0xF9:
+      case 0xFC:
+      case 0xFB:
+        *folded = 'U';
+        return 2;
+      case 0xF1:
+        *folded = 'N';
+        return 2;
+      default:
+        break;
     }
   }
   *folded = static_cast<char>(c);

@@ -7,10 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -32,8 +31,9 @@ std::string Slurp(const std::string& path) {
 class CheckCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("prep_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("prep_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -69,7 +69,8 @@ class CheckCli : public ::testing::Test {
 };
 
 TEST_F(CheckCli, JsonOnTheQuintanaRooZip) {
-  const Outcome r = Prep("check --json " + kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+  const Outcome r =
+      Prep("check --json " + kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   const auto& pub = j["summary"]["published"];
@@ -101,7 +102,8 @@ TEST_F(CheckCli, JsonOnTheQuintanaRooZip) {
 }
 
 TEST_F(CheckCli, PueblaExitsOneAndNamesTheField) {
-  const Outcome r = Prep("check --json " + kData + "/pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv");
+  const Outcome r =
+      Prep("check --json " + kData + "/pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv");
   EXPECT_EQ(r.exit_code, 1);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["summary"]["mismatches"], nlohmann::json::array({"ACTAS_NO_CONTABILIZADAS"}));
@@ -121,7 +123,8 @@ TEST_F(CheckCli, HumanOutputIsASpanishTable) {
 
 TEST_F(CheckCli, TruncatedFile) {
   const std::string whole = Slurp(kQrooCsv);
-  ExpectRefused(Write("truncated.csv", whole.substr(0, whole.size() / 2 + 37)), "fields where the header");
+  ExpectRefused(Write("truncated.csv", whole.substr(0, whole.size() / 2 + 37)),
+                "fields where the header");
 }
 
 TEST_F(CheckCli, WrongDelimiter) {
@@ -160,7 +163,8 @@ TEST_F(CheckCli, HundredMegabyteLine) {
 }
 
 TEST_F(CheckCli, InvalidUtf8) {
-  ExpectRefused(Write("bad_utf8.csv", "\xEF\xBB\xBF" + Slurp(kQrooCsv) + "\xFF\xFE\n"), "invalid UTF-8");
+  ExpectRefused(Write("bad_utf8.csv", "\xEF\xBB\xBF" + Slurp(kQrooCsv) + "\xFF\xFE\n"),
+                "invalid UTF-8");
 }
 
 TEST_F(CheckCli, SummaryWithoutActaRows) {
@@ -175,7 +179,8 @@ TEST_F(CheckCli, EmptyAndMissingFiles) {
 }
 
 TEST_F(CheckCli, CandidaturasFileIsNotAResultsDatabase) {
-  ExpectRefused(kData + "/qroo2019-prep-final/unzipped/QROO_DIP_CANDIDATURAS_2019.csv", "no PREP header");
+  ExpectRefused(kData + "/qroo2019-prep-final/unzipped/QROO_DIP_CANDIDATURAS_2019.csv",
+                "no PREP header");
 }
 
 TEST_F(CheckCli, ZipWithoutResultsAndCorruptZip) {

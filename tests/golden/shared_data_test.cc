@@ -88,8 +88,8 @@ TEST(Golden, QuintanaRoo2019ZipReproducesItsHeaderExactly) {
   int64_t sum = 0;
   for (const auto& [k, v] : r.columns) sum += v;
   EXPECT_EQ(sum, 263005);
-  EXPECT_EQ(r.participacion, "C_CS");             // final corte, Anexo 13
-  EXPECT_EQ(r.inconsistencias, "LEEME+TODOS");    // (462 + 30) / 2136 = 23.0337
+  EXPECT_EQ(r.participacion, "C_CS");           // final corte, Anexo 13
+  EXPECT_EQ(r.inconsistencias, "LEEME+TODOS");  // (462 + 30) / 2136 = 23.0337
   // Spec §4: six actas above LN + representantes were still contabilizadas.
   EXPECT_EQ(r.reclassification.disagree, 6);
   EXPECT_EQ(r.reclassification.reasons.at("excede_lista_nominal"), 6);
@@ -122,7 +122,8 @@ TEST_P(Puebla2018, HeaderLeavesOutUnexplainedNoContabilizadasAndCheckSaysSo) {
   EXPECT_EQ(r.mismatches[0], SummaryField::kActasNoContabilizadas);
   EXPECT_EQ(*r.published.Get(SummaryField::kActasNoContabilizadas),
             GetParam().published_no_contabilizadas);
-  EXPECT_EQ(r.recomputed.Get(SummaryField::kActasNoContabilizadas), GetParam().rows_no_contabilizadas);
+  EXPECT_EQ(r.recomputed.Get(SummaryField::kActasNoContabilizadas),
+            GetParam().rows_no_contabilizadas);
   // The difference is exactly the rows with CONTABILIZADA 0 and no observation.
   EXPECT_EQ(r.participacion, "S_CS");  // IEE Puebla 2018 used S_CS at its final corte
   EXPECT_GT(r.actas.not_captured, 0);
@@ -130,11 +131,10 @@ TEST_P(Puebla2018, HeaderLeavesOutUnexplainedNoContabilizadasAndCheckSaysSo) {
 
 INSTANTIATE_TEST_SUITE_P(
     Elections, Puebla2018,
-    ::testing::Values(PueblaCase{"pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv", 1174, 1175},
-                      PueblaCase{"pue2018-prep/20180702_2000_PREP_DIP_LOC_PUE/PUE_DIP_LOC_2018.csv",
-                                 1199, 1201},
-                      PueblaCase{"pue2018-prep/20180702_2000_PREP_AYUN_PUE/PUE_AYUN_2018.csv", 1276,
-                                 1277}));
+    ::testing::Values(
+        PueblaCase{"pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv", 1174, 1175},
+        PueblaCase{"pue2018-prep/20180702_2000_PREP_DIP_LOC_PUE/PUE_DIP_LOC_2018.csv", 1199, 1201},
+        PueblaCase{"pue2018-prep/20180702_2000_PREP_AYUN_PUE/PUE_AYUN_2018.csv", 1276, 1277}));
 
 TEST(Golden, Puebla2018GubernaturaAnswerKey) {
   const CheckReport r = CheckOne("pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv");
@@ -156,7 +156,8 @@ TEST(Golden, Puebla2018GubernaturaAnswerKey) {
   EXPECT_EQ(Press(chain, total), "5.06");
   EXPECT_EQ(r.recomputed.Get(SummaryField::kActasCapturadas), 7407);
   EXPECT_EQ(r.recomputed.Get(SummaryField::kActasEsperadas), 7548);
-  EXPECT_EQ(r.recomputed.Format(SummaryField::kPorcentajeParticipacionCiudadana).substr(0, 5), "67.64");
+  EXPECT_EQ(r.recomputed.Format(SummaryField::kPorcentajeParticipacionCiudadana).substr(0, 5),
+            "67.64");
 }
 
 TEST(Golden, Tamaulipas2023PrepZip) {
@@ -189,7 +190,8 @@ TEST(Golden, Tamaulipas2023PrepZip) {
 
 TEST(Golden, Tamaulipas2023UnzippedFolderMatchesTheZip) {
   const CheckReport zip = CheckOne("tamps2023-sen-ext-ine/20230220_1105_PREP_SEN_TAMPS_ext.zip");
-  for (const char* dir : {"unzipped_20230220_1105_PREP_SEN_TAMPS_ext", "20230220_1105_PREP_SEN_TAMPS_ext"}) {
+  for (const char* dir :
+       {"unzipped_20230220_1105_PREP_SEN_TAMPS_ext", "20230220_1105_PREP_SEN_TAMPS_ext"}) {
     const CheckReport csv =
         CheckOne(std::string("tamps2023-sen-ext-ine/") + dir + "/TAMPS_SEN_FED_ext_2023.csv");
     EXPECT_EQ(csv.ExitCode(), 0) << dir;
@@ -198,8 +200,8 @@ TEST(Golden, Tamaulipas2023UnzippedFolderMatchesTheZip) {
 }
 
 TEST(Golden, Tamaulipas2023ComputosAreAnIndependentAnswerKey) {
-  const CheckReport r =
-      CheckOne("tamps2023-sen-ext-ine/20230222_2200_COMPUTOS_SEN_TAMPS_ext/TAMPS_SEN_FED_ext_2023.csv");
+  const CheckReport r = CheckOne(
+      "tamps2023-sen-ext-ine/20230222_2200_COMPUTOS_SEN_TAMPS_ext/TAMPS_SEN_FED_ext_2023.csv");
   EXPECT_TRUE(r.computos);
   EXPECT_EQ(r.ExitCode(), 0);
   ExpectPublishedEqualsRecomputed(r);

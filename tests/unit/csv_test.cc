@@ -33,8 +33,7 @@ TEST(Csv, LineNumbersCountEveryTerminatorKind) {
 }
 
 TEST(Csv, QuotedFieldsKeepDelimitersAndEscapedQuotes) {
-  EXPECT_EQ(All("\"7,672\",\"say \"\"hi\"\"\",x\n", ','),
-            (Rows{{"7,672", "say \"hi\"", "x"}}));
+  EXPECT_EQ(All("\"7,672\",\"say \"\"hi\"\"\",x\n", ','), (Rows{{"7,672", "say \"hi\"", "x"}}));
 }
 
 TEST(Csv, ExcelProtectedKeysLoseTheirFormula) {
@@ -61,7 +60,8 @@ TEST(Csv, RecordLongerThanTheLimitIsRefused) {
   Status st;
   All("a,b\n" + big + "\n", ',', &st);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("t.csv:2: record longer than 1 MiB"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("t.csv:2: record longer than 1 MiB"), std::string::npos)
+      << st.message();
   Status st2;
   All("a,\"" + big + "\"\n", ',', &st2);
   EXPECT_FALSE(st2.ok());

@@ -40,15 +40,22 @@ struct Spec {
   bool blank_after_summary = true;
   std::string title = "DIPUTACIONES LOCALES";
   std::string corte = "2019/06/03 05:47 (UTC-5)";
-  std::vector<std::string> summary_names = {
-      "ACTAS_ESPERADAS", "ACTAS_REGISTRADAS", "ACTAS_FUERA_CATALOGO", "ACTAS_CAPTURADAS",
-      "PORCENTAJE_ACTAS_CAPTURADAS", "ACTAS_CONTABILIZADAS", "PORCENTAJE_ACTAS_CONTABILIZADAS",
-      "PORCENTAJE_ACTAS_INCONSISTENCIAS", "ACTAS_NO_CONTABILIZADAS",
-      "LISTA_NOMINAL_ACTAS_CONTABILIZADAS", "TOTAL_VOTOS_C_CS", "TOTAL_VOTOS_S_CS",
-      "PORCENTAJE_PARTICIPACION_CIUDADANA"};
-  std::vector<std::string> summary_values = {"6",       "6", "1",       "5",    "83.3333",
-                                             "3",       "50.0000", "33.3333", "2", "1000",
-                                             "354",     "303",     "35.4000"};
+  std::vector<std::string> summary_names = {"ACTAS_ESPERADAS",
+                                            "ACTAS_REGISTRADAS",
+                                            "ACTAS_FUERA_CATALOGO",
+                                            "ACTAS_CAPTURADAS",
+                                            "PORCENTAJE_ACTAS_CAPTURADAS",
+                                            "ACTAS_CONTABILIZADAS",
+                                            "PORCENTAJE_ACTAS_CONTABILIZADAS",
+                                            "PORCENTAJE_ACTAS_INCONSISTENCIAS",
+                                            "ACTAS_NO_CONTABILIZADAS",
+                                            "LISTA_NOMINAL_ACTAS_CONTABILIZADAS",
+                                            "TOTAL_VOTOS_C_CS",
+                                            "TOTAL_VOTOS_S_CS",
+                                            "PORCENTAJE_PARTICIPACION_CIUDADANA"};
+  std::vector<std::string> summary_values = {"6",   "6",       "1",       "5", "83.3333",
+                                             "3",   "50.0000", "33.3333", "2", "1000",
+                                             "354", "303",     "35.4000"};
   std::function<std::string(const std::string&)> key = [](const std::string& k) {
     return Wrap("=\"", k, "\"");
   };
@@ -112,37 +119,78 @@ std::string Build(const Spec& s) {
   line(s.summary_names);
   line(s.summary_values);
   if (s.blank_after_summary) o += s.eol;
-  line({"CLAVE_CASILLA", "CLAVE_ACTA", s.id_estado_col, s.estado_col, "ID_DISTRITO", "DISTRITO",
-        "SECCION", "ID_CASILLA", "TIPO_CASILLA", "EXT_CONTIGUA", "UBICACION_CASILLA", "TIPO_ACTA",
-        "TOTAL_BOLETAS_SOBRANTES", "TOTAL_PERSONAS_VOTARON", "TOTAL_REP_PARTIDO_CI_VOTARON",
-        "TOTAL_VOTOS_SACADOS", "PAN", "PRI", "C_PAN_PRI", s.ci_col, "NO_REGISTRADOS", "NULOS",
-        "TOTAL_VOTOS_ASENTADO", s.total_col, "LISTA_NOMINAL", "REPRESENTANTES_PP_CI",
-        "OBSERVACIONES", "CONTABILIZADA", "MECANISMOS_TRASLADO", s.sha_col, "FECHA_HORA_ACOPIO",
-        "FECHA_HORA_CAPTURA", "FECHA_HORA_VERIFICACION", "ORIGEN", "DIGITALIZACION",
+  line({"CLAVE_CASILLA",
+        "CLAVE_ACTA",
+        s.id_estado_col,
+        s.estado_col,
+        "ID_DISTRITO",
+        "DISTRITO",
+        "SECCION",
+        "ID_CASILLA",
+        "TIPO_CASILLA",
+        "EXT_CONTIGUA",
+        "UBICACION_CASILLA",
+        "TIPO_ACTA",
+        "TOTAL_BOLETAS_SOBRANTES",
+        "TOTAL_PERSONAS_VOTARON",
+        "TOTAL_REP_PARTIDO_CI_VOTARON",
+        "TOTAL_VOTOS_SACADOS",
+        "PAN",
+        "PRI",
+        "C_PAN_PRI",
+        s.ci_col,
+        "NO_REGISTRADOS",
+        "NULOS",
+        "TOTAL_VOTOS_ASENTADO",
+        s.total_col,
+        "LISTA_NOMINAL",
+        "REPRESENTANTES_PP_CI",
+        "OBSERVACIONES",
+        "CONTABILIZADA",
+        "MECANISMOS_TRASLADO",
+        s.sha_col,
+        "FECHA_HORA_ACOPIO",
+        "FECHA_HORA_CAPTURA",
+        "FECHA_HORA_VERIFICACION",
+        "ORIGEN",
+        "DIGITALIZACION",
         "TIPO_DOCUMENTO"});
   const std::string sha(64, 'a');
-  auto acta = [&](const std::string& casilla, int seccion, char tipo, std::vector<std::string> votos,
-                  const std::string& total, const std::string& ln, const std::string& rep,
-                  const std::string& obs, const std::string& contab) {
+  auto acta = [&](const std::string& casilla, int seccion, char tipo,
+                  std::vector<std::string> votos, const std::string& total, const std::string& ln,
+                  const std::string& rep, const std::string& obs, const std::string& contab) {
     const std::string k_casilla = s.key(casilla);
     const std::string k_acta = s.key(casilla + "02");
     char sec[8];
     std::snprintf(sec, sizeof(sec), "%04d", seccion);
-    std::vector<std::string> cells = {k_casilla, k_acta, s.id_prefix + "05", s.estado,
-                                      s.id_prefix + "001", "SALTILLO", s.id_prefix + sec,
-                                      s.id_prefix + "01", std::string(1, tipo), "00", "1", "2",
-                                      "300", "200", "4", "200"};
+    std::vector<std::string> cells = {k_casilla,
+                                      k_acta,
+                                      s.id_prefix + "05",
+                                      s.estado,
+                                      s.id_prefix + "001",
+                                      "SALTILLO",
+                                      s.id_prefix + sec,
+                                      s.id_prefix + "01",
+                                      std::string(1, tipo),
+                                      "00",
+                                      "1",
+                                      "2",
+                                      "300",
+                                      "200",
+                                      "4",
+                                      "200"};
     for (auto& v : votos) cells.push_back(v);
-    for (const std::string& c : {total, total, ln, rep, obs, contab, std::string("F"), sha, s.fecha,
-                                 s.fecha, s.fecha, std::string("CATD"), s.digitalizacion,
-                                 std::string("ACTA PREP")}) {
+    for (const std::string& c :
+         {total, total, ln, rep, obs, contab, std::string("F"), sha, s.fecha, s.fecha, s.fecha,
+          std::string("CATD"), s.digitalizacion, std::string("ACTA PREP")}) {
       cells.push_back(c);
     }
     line(cells);
   };
   acta("050001B0100", 1, 'B', {"100", "80", "5", "10", "1", "4"}, "200", "500", "4", s.no_obs, "1");
   if (s.duplicate_first_row) {
-    acta("050001B0100", 1, 'B', {"100", "80", "5", "10", "1", "4"}, "200", "500", "4", s.no_obs, "1");
+    acta("050001B0100", 1, 'B', {"100", "80", "5", "10", "1", "4"}, "200", "500", "4", s.no_obs,
+         "1");
   }
   acta("050001C0100", 1, 'C', {s.ilegible_cell, "90", "2", "8", "0", "3"}, "103", "500", "4",
        s.ilegible_obs, "1");
@@ -155,13 +203,13 @@ std::string Build(const Spec& s) {
   acta("050004B0100", 4, 'B', {nc, nc, nc, nc, nc, nc}, nc, "300", "3", "", s.not_captured_contab);
   // Fuera de catálogo: keys unusable.
   std::vector<std::string> fuera = {s.fuera_key, s.fuera_key, "05", s.estado, "1", "SALTILLO",
-                                    "9999", "1", "C", "0", "1", "2", "-", "-", "-", "-"};
+                                    "9999",      "1",         "C",  "0",      "1", "2",
+                                    "-",         "-",         "-",  "-"};
   for (int i = 0; i < 6; ++i) fuera.push_back("-");
-  for (const std::string& c : {std::string("-"), std::string("-"), std::string("-"),
-                               std::string("-"), s.fuera_obs, s.fuera_contab, std::string("-"),
-                               std::string("-"), std::string("-"), std::string("-"),
-                               std::string("-"), std::string("CASILLA"), std::string("MOVIL"),
-                               std::string("-")}) {
+  for (const std::string& c :
+       {std::string("-"), std::string("-"), std::string("-"), std::string("-"), s.fuera_obs,
+        s.fuera_contab, std::string("-"), std::string("-"), std::string("-"), std::string("-"),
+        std::string("-"), std::string("CASILLA"), std::string("MOVIL"), std::string("-")}) {
     fuera.push_back(c);
   }
   line(fuera);
@@ -296,9 +344,8 @@ TEST(Dialect, SummaryWithThousandsSeparatorsFloatsAndPercentSigns) {
   Spec s;
   s.d = ',';
   s.sep_line = false;
-  s.summary_values = {"6",          "6",     "1",          "5",     "'83.3333%", "3",
-                      "'50.0000%", "'33.3333%", "2", "\"1,000\"", "354.0", "303.0",
-                      "'35.4000%"};
+  s.summary_values = {"6",         "6", "1",         "5",     "'83.3333%", "3",        "'50.0000%",
+                      "'33.3333%", "2", "\"1,000\"", "354.0", "303.0",     "'35.4000%"};
   ExpectTheElection(s);
 }
 
@@ -368,9 +415,9 @@ TEST(Dialect, SinActaRowsWithZerosEmptyDashOrWords) {
 }
 
 TEST(Dialect, SinActaReasonsAsWordsOrNumbers) {
-  for (const char* obs : {"SIN ACTA POR PAQUETE NO ENTREGADO", "Sin Acta(1)", "Sin acta(3)",
-                          "Sin Acta", "SIN ACTA POR CASILLA NO INSTALADA",
-                          "SIN ACTA POR CONTINGENCIA EN URNA ELECTRONICA"}) {
+  for (const char* obs :
+       {"SIN ACTA POR PAQUETE NO ENTREGADO", "Sin Acta(1)", "Sin acta(3)", "Sin Acta",
+        "SIN ACTA POR CASILLA NO INSTALADA", "SIN ACTA POR CONTINGENCIA EN URNA ELECTRONICA"}) {
     Spec s;
     s.sin_acta_obs = obs;
     ExpectTheElection(s);
@@ -447,7 +494,8 @@ TEST(Dialect, RepeatedActaKeysAreNeverMerged) {
 }
 
 TEST(Dialect, DateTimesAndWordCaseVariants) {
-  for (const char* fecha : {"2019-06-03 02:45:00", "03/06/2019 02:45:00", "03/06/2019 02:45", "N/A"}) {
+  for (const char* fecha :
+       {"2019-06-03 02:45:00", "03/06/2019 02:45:00", "03/06/2019 02:45", "N/A"}) {
     Spec s;
     s.fecha = fecha;
     s.digitalizacion = "Escáner";
@@ -512,7 +560,8 @@ TEST(Dialect, BadVoteCellNamesItsColumn) {
   s.na = "abc";
   auto r = CheckSpec(s);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("dialect.csv:10: column CAND_IND_1: 'abc'"), std::string::npos)
+  EXPECT_NE(r.status().message().find("dialect.csv:10: column CAND_IND_1: 'abc'"),
+            std::string::npos)
       << r.status().message();
 }
 

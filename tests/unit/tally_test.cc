@@ -52,11 +52,11 @@ TEST(Tally, SummaryFieldsFollowTheFormulas) {
   EXPECT_EQ(b.Get(F::kActasEsperadas), 6);
   EXPECT_EQ(b.Get(F::kActasFueraCatalogo), 1);
   EXPECT_EQ(b.Get(F::kActasCapturadas), 5);
-  EXPECT_EQ(b.Get(F::kActasRegistradas), 6);               // capturadas + fuera
+  EXPECT_EQ(b.Get(F::kActasRegistradas), 6);                      // capturadas + fuera
   EXPECT_EQ(b.Format(F::kPorcentajeActasCapturadas), "83.3333");  // 5/6
   EXPECT_EQ(b.Get(F::kActasContabilizadas), 3);
   EXPECT_EQ(b.Format(F::kPorcentajeActasContabilizadas), "50.0000");
-  EXPECT_EQ(b.Get(F::kActasNoContabilizadas), 2);          // includes sin acta
+  EXPECT_EQ(b.Get(F::kActasNoContabilizadas), 2);  // includes sin acta
   EXPECT_EQ(b.Get(F::kListaNominalActasContabilizadas), 1000);
   EXPECT_EQ(b.Get(F::kTotalVotosConCasillasEspeciales), 354);
   EXPECT_EQ(b.Get(F::kTotalVotosSinCasillasEspeciales), 303);
@@ -122,7 +122,9 @@ TEST(Tally, ByLevelKeepsDistritoSeccionAndCasilla) {
   EXPECT_EQ(levels.distritos[1].votos[0], 20);
   EXPECT_EQ(levels.secciones[90].counts.contabilizadas, 1);
   EXPECT_EQ(levels.casillas.size(), 3u);
-  EXPECT_EQ(Summarize(levels.distritos[1].counts, TallySettings{}).Get(F::kListaNominalActasContabilizadas), 800);
+  EXPECT_EQ(Summarize(levels.distritos[1].counts, TallySettings{})
+                .Get(F::kListaNominalActasContabilizadas),
+            800);
 }
 
 TEST(Tally, FieldNamesAreCanonical) {

@@ -15,7 +15,10 @@ TEST(DecodeText, PlainUtf8IsUsedInPlace) {
 }
 
 TEST(DecodeText, BomIsStripped) {
-  auto d = DecodeText("\xEF\xBB\xBFSenadur\xC3\xAD" "a", "f.csv");
+  auto d = DecodeText(
+      "\xEF\xBB\xBFSenadur\xC3\xAD"
+      "a",
+      "f.csv");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->encoding, TextEncoding::kUtf8Bom);
   EXPECT_EQ(d->text, "Senaduría");
@@ -30,7 +33,10 @@ TEST(DecodeText, Latin1IsConverted) {
 }
 
 TEST(DecodeText, InvalidUtf8AfterBomIsRefusedWithItsLine) {
-  auto d = DecodeText("\xEF\xBB\xBF" "a\nb\n\xFF\xFE\n", "f.csv");
+  auto d = DecodeText(
+      "\xEF\xBB\xBF"
+      "a\nb\n\xFF\xFE\n",
+      "f.csv");
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("f.csv:3:"), std::string::npos) << d.status().message();
   EXPECT_NE(d.status().message().find("invalid UTF-8"), std::string::npos);
@@ -62,7 +68,9 @@ TEST(DecodeText, UndefinedWindows1252ByteIsRefused) {
 TEST(CanonicalName, FoldsAccentsCaseQuotesAndSpaces) {
   EXPECT_EQ(CanonicalName("ACTAS_FUERA_DE_CATÁLOGO"), "ACTAS_FUERA_DE_CATALOGO");
   EXPECT_EQ(CanonicalName(" actas fuera de catálogo "), "ACTAS_FUERA_DE_CATALOGO");
-  EXPECT_EQ(CanonicalName("\xEF\xBB\xBF" "CLAVE_CASILLA"), "CLAVE_CASILLA");
+  EXPECT_EQ(CanonicalName("\xEF\xBB\xBF"
+                          "CLAVE_CASILLA"),
+            "CLAVE_CASILLA");
   EXPECT_EQ(CanonicalName("Sección"), "SECCION");
   EXPECT_EQ(CanonicalName("Ñ"), "N");
 }
