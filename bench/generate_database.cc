@@ -42,7 +42,8 @@ struct Rng {
   }
   // Uniform in [0, n), n > 0 (Lemire's multiply-shift; the tiny bias is irrelevant here).
   uint32_t Below(uint32_t n) {
-    return static_cast<uint32_t>((static_cast<unsigned __int128>(Next() & 0xFFFFFFFFULL) * n) >> 32);
+    return static_cast<uint32_t>((static_cast<unsigned __int128>(Next() & 0xFFFFFFFFULL) * n) >>
+                                 32);
   }
   int64_t Range(int64_t lo, int64_t hi) { return lo + Below(static_cast<uint32_t>(hi - lo + 1)); }
   bool PerTenThousand(uint32_t p) { return Below(10000) < p; }
@@ -52,8 +53,9 @@ struct Rng {
 
 // Column header of QROO_DIP_LOC_2019.csv, byte for byte.
 constexpr std::string_view kColumnHeader =
-    "CLAVE_CASILLA|CLAVE_ACTA|ID_ESTADO|ESTADO|ID_DISTRITO|DISTRITO|SECCION|ID_CASILLA|TIPO_CASILLA|"
-    "EXT_CONTIGUA|UBICACION_CASILLA|TIPO_ACTA|TOTAL_BOLETAS_SOBRANTES|TOTAL_PERSONAS_VOTARON|"
+    "CLAVE_CASILLA|CLAVE_ACTA|ID_ESTADO|ESTADO|ID_DISTRITO|DISTRITO|SECCION|ID_CASILLA|"
+    "TIPO_CASILLA|EXT_CONTIGUA|UBICACION_CASILLA|TIPO_ACTA|TOTAL_BOLETAS_SOBRANTES|"
+    "TOTAL_PERSONAS_VOTARON|"
     "TOTAL_REP_PARTIDO_CI_VOTARON|TOTAL_VOTOS_SACADOS|PAN|PRI|PRD|PVEM|PT|MC|MORENA|MAS|CQROO|"
     "PESQROO|C_PAN_PRD_PESQROO|C_PAN_PRD|C_PAN_PESQROO|C_PRD_PESQROO|C_PVEM_PT_MORENA|C_PVEM_PT|"
     "C_PVEM_MORENA|C_PT_MORENA|CAND_IND_1|CAND_IND_2|CAND_IND_3|NO_REGISTRADOS|NULOS|"
@@ -76,18 +78,20 @@ constexpr int kCoalicionFirst = 10;  // C_PAN_PRD_PESQROO
 constexpr int kCoalicionLast = 17;   // C_PT_MORENA
 constexpr int kCandInd1 = 18;        // CAND_IND_1..3 = 18, 19, 20
 constexpr int kNoRegistrados = 21;
-constexpr int kWeights[kVotes] = {170, 110, 45,  70, 35, 55, 260, 40, 35, 30, 6, 7,
-                                  2,   1,   4,   2,  3,  4,  12,  10, 8,  4,  60};
+constexpr int kWeights[kVotes] = {170, 110, 45, 70, 35, 55, 260, 40, 35, 30, 6, 7,
+                                  2,   1,   4,  2,  3,  4,  12,  10, 8,  4,  60};
 
-constexpr const char* kEstados[32] = {
-    "AGUASCALIENTES",   "BAJA CALIFORNIA", "BAJA CALIFORNIA SUR", "CAMPECHE",
-    "COAHUILA",         "COLIMA",          "CHIAPAS",             "CHIHUAHUA",
-    "CIUDAD DE MÉXICO", "DURANGO",         "GUANAJUATO",          "GUERRERO",
-    "HIDALGO",          "JALISCO",         "MÉXICO",              "MICHOACÁN",
-    "MORELOS",          "NAYARIT",         "NUEVO LEÓN",          "OAXACA",
-    "PUEBLA",           "QUERÉTARO",       "QUINTANA ROO",        "SAN LUIS POTOSÍ",
-    "SINALOA",          "SONORA",          "TABASCO",             "TAMAULIPAS",
-    "TLAXCALA",         "VERACRUZ",        "YUCATÁN",             "ZACATECAS"};
+constexpr const char* kEstados[32] = {"AGUASCALIENTES", "BAJA CALIFORNIA", "BAJA CALIFORNIA SUR",
+                                      "CAMPECHE",       "COAHUILA",        "COLIMA",
+                                      "CHIAPAS",        "CHIHUAHUA",       "CIUDAD DE MÉXICO",
+                                      "DURANGO",        "GUANAJUATO",      "GUERRERO",
+                                      "HIDALGO",        "JALISCO",         "MÉXICO",
+                                      "MICHOACÁN",      "MORELOS",         "NAYARIT",
+                                      "NUEVO LEÓN",     "OAXACA",          "PUEBLA",
+                                      "QUERÉTARO",      "QUINTANA ROO",    "SAN LUIS POTOSÍ",
+                                      "SINALOA",        "SONORA",          "TABASCO",
+                                      "TAMAULIPAS",     "TLAXCALA",        "VERACRUZ",
+                                      "YUCATÁN",        "ZACATECAS"};
 
 constexpr int kSeccionesPorDistrito = 250;
 
@@ -125,9 +129,12 @@ struct Acta {
   char Contabilizada() const {
     switch (kind) {
       case Kind::kLimpia:
-      case Kind::kAlgunDato: return '1';
-      case Kind::kNoCapturada: return '-';
-      default: return '0';
+      case Kind::kAlgunDato:
+        return '1';
+      case Kind::kNoCapturada:
+        return '-';
+      default:
+        return '0';
     }
   }
 };
@@ -184,7 +191,8 @@ class Generator {
     a->ext_contigua = p.ext;
     a->ubicacion = p.tipo == 'E' ? 2 : ubicacion_;
     const bool especial = p.tipo == 'S';
-    a->lista_nominal = especial ? 0 : (p.tipo == 'E' ? rng_.Range(90, 600) : seccion_ln_ - rng_.Range(0, 3));
+    a->lista_nominal =
+        especial ? 0 : (p.tipo == 'E' ? rng_.Range(90, 600) : seccion_ln_ - rng_.Range(0, 3));
     a->representantes = rng_.Range(0, 8);
 
     // Which independent candidacies run in this distrito ("-" elsewhere).
@@ -250,7 +258,8 @@ class Generator {
         if (rng_.Below(3) == 0) a->tipo_documento = "RPP";
         return;  // every count 0
       }
-      default: break;
+      default:
+        break;
     }
 
     // Votes: T split by jittered weights; the remainder goes to the largest share.
@@ -289,7 +298,8 @@ class Generator {
         const int n = static_cast<int>(rng_.Range(1, 3));
         for (int k = 0; k < n; ++k) {
           const int i = static_cast<int>(rng_.Below(kVotes));
-          if (a->cell[i] == Cell::kNumber) a->cell[i] = rng_.Below(3) ? Cell::kIlegible : Cell::kSinDato;
+          if (a->cell[i] == Cell::kNumber)
+            a->cell[i] = rng_.Below(3) ? Cell::kIlegible : Cell::kSinDato;
         }
         // Keep at least one legible count (otherwise it is a "TODOS" acta).
         a->cell[0] = Cell::kNumber;
@@ -360,9 +370,10 @@ struct Summary {
 
 // trunc4(100 * a / b) as "ddd.dddd", in integers only.
 std::string Trunc4(int64_t a, int64_t b) {
-  const int64_t q = b <= 0 || a <= 0 ? 0
-                                     : static_cast<int64_t>(static_cast<unsigned __int128>(a) * 1000000 /
-                                                            static_cast<unsigned __int128>(b));
+  const int64_t q = b <= 0 || a <= 0
+                        ? 0
+                        : static_cast<int64_t>(static_cast<unsigned __int128>(a) * 1000000 /
+                                               static_cast<unsigned __int128>(b));
   char buf[40];
   std::snprintf(buf, sizeof buf, "%lld.%04lld", static_cast<long long>(q / 10000),
                 static_cast<long long>(q % 10000));
@@ -416,7 +427,8 @@ class Writer {
     if (buf_.size() >= kCap) Flush();
   }
   void Flush() {
-    if (f_ != nullptr && !buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
+    if (f_ != nullptr && !buf_.empty() &&
+        std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
       ok_ = false;
     }
     buf_.clear();
@@ -485,10 +497,18 @@ void WriteRow(const Acta& a, Writer& w) {
   count(a.sacados, false);
   for (int i = 0; i < kVotes; ++i) {
     switch (a.cell[i]) {
-      case Cell::kNumber: w.I(a.votes[i]); break;
-      case Cell::kSinDato: w.S("SIN DATO"); break;
-      case Cell::kIlegible: w.S("ILEGIBLE"); break;
-      case Cell::kNoAplica: w.C('-'); break;
+      case Cell::kNumber:
+        w.I(a.votes[i]);
+        break;
+      case Cell::kSinDato:
+        w.S("SIN DATO");
+        break;
+      case Cell::kIlegible:
+        w.S("ILEGIBLE");
+        break;
+      case Cell::kNoAplica:
+        w.C('-');
+        break;
     }
     w.Bar();
   }
@@ -525,7 +545,8 @@ void WriteRow(const Acta& a, Writer& w) {
 }
 
 int Usage(const char* argv0) {
-  std::fprintf(stderr, "usage: %s [--actas N] [--seed S] OUTPUT.csv   (OUTPUT '-' writes to stdout)\n",
+  std::fprintf(stderr,
+               "usage: %s [--actas N] [--seed S] OUTPUT.csv   (OUTPUT '-' writes to stdout)\n",
                argv0);
   return 2;
 }
@@ -589,13 +610,13 @@ int main(int argc, char** argv) {
     w.S(kSummaryHeader);
     w.C('\n');
     const int64_t no_contabilizadas = sum.capturadas - sum.contabilizadas;
-    w.I(sum.rows);                                                 // ACTAS_ESPERADAS
+    w.I(sum.rows);  // ACTAS_ESPERADAS
     w.Bar();
-    w.I(sum.capturadas);                                           // ACTAS_REGISTRADAS (+0 fuera)
-    w.S("|0|");                                                    // ACTAS_FUERA_CATALOGO
-    w.I(sum.capturadas);                                           // ACTAS_CAPTURADAS
+    w.I(sum.capturadas);  // ACTAS_REGISTRADAS (+0 fuera)
+    w.S("|0|");           // ACTAS_FUERA_CATALOGO
+    w.I(sum.capturadas);  // ACTAS_CAPTURADAS
     w.Bar();
-    w.S(Trunc4(sum.capturadas, sum.rows));                         // PORCENTAJE_ACTAS_CAPTURADAS
+    w.S(Trunc4(sum.capturadas, sum.rows));  // PORCENTAJE_ACTAS_CAPTURADAS
     w.Bar();
     w.I(sum.contabilizadas);
     w.Bar();
@@ -611,7 +632,7 @@ int main(int argc, char** argv) {
     w.Bar();
     w.I(sum.s_cs);
     w.Bar();
-    w.S(Trunc4(sum.c_cs, sum.lista_nominal));                      // participación, C_CS
+    w.S(Trunc4(sum.c_cs, sum.lista_nominal));  // participación, C_CS
     w.S("\n\n");
     w.S(kColumnHeader);
     w.C('\n');
@@ -639,7 +660,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: write failed: %s\n", output, std::strerror(errno));
     return 2;
   }
-  if (check.c_cs != sum.c_cs || check.rows != sum.rows || check.inconsistencias != sum.inconsistencias) {
+  if (check.c_cs != sum.c_cs || check.rows != sum.rows ||
+      check.inconsistencias != sum.inconsistencias) {
     std::fprintf(stderr, "internal error: the two passes differ\n");
     return 3;
   }
@@ -647,7 +669,8 @@ int main(int argc, char** argv) {
                "%s: %lld actas, %lld capturadas, %lld contabilizadas, %lld con inconsistencias, "
                "TOTAL_VOTOS_C_CS %lld, LISTA_NOMINAL %lld\n",
                output, static_cast<long long>(sum.rows), static_cast<long long>(sum.capturadas),
-               static_cast<long long>(sum.contabilizadas), static_cast<long long>(sum.inconsistencias),
-               static_cast<long long>(sum.c_cs), static_cast<long long>(sum.lista_nominal));
+               static_cast<long long>(sum.contabilizadas),
+               static_cast<long long>(sum.inconsistencias), static_cast<long long>(sum.c_cs),
+               static_cast<long long>(sum.lista_nominal));
   return 0;
 }
