@@ -41,7 +41,8 @@ struct Accumulator {
   }
 
   Status Visit(const ActaRecord& acta);
-  void Merge(Accumulator&& other);
+  // `line_offset` turns the other's slice-relative line numbers into file lines.
+  void Merge(Accumulator&& other, size_t line_offset);
 };
 
 std::string DisagreementReason(const ActaRecord& acta, const domain::Classification& ours) {
@@ -153,7 +154,13 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   return Status::Ok();
 }
 
-void Accumulator::Merge(Accumulator&& o) {
+void Accumulator::Merge(Accumulator&& o, size_t line_offset) {
+  for (auto& [k, list] : o.reclass.examples) {
+    for (auto& e : list) e.line += line_offset;
+  }
+  for (auto& list : o.mixto_examples) {
+    for (auto& e : list) e.line += line_offset;
+  }
   tally.Merge(o.tally);
   actas.rows += o.actas.rows;
   actas.catalogue += o.actas.catalogue;
@@ -188,17 +195,27 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
   if (slices.size() > 1) {
     std::vector<Accumulator> accs(slices.size());
     std::vector<Status> statuses(slices.size());
+    std::vector<size_t> lines(slices.size(), 0);
     std::vector<std::thread> workers;
     for (size_t i = 0; i < slices.size(); ++i) {
       accs[i].max_examples = options.max_examples;
       accs[i].computos = db.layout().computos;
-      workers.emplace_back([&, i] { statuses[i] = db.ForEachActaIn(slices[i], visitor(accs[i])); });
+      workers.emplace_back(
+          [&, i] {
+            statuses[i] = db.ForEachActaIn(slices[i], visitor(accs[i]), &lines[i],
+                                           formats::PrepDatabase::Cells::kCounting);
+          });
     }
     for (auto& w : workers) w.join();
     const bool all_ok =
         std::all_of(statuses.begin(), statuses.end(), [](const Status& s) { return s.ok(); });
     if (all_ok) {
-      for (size_t i = 1; i < accs.size(); ++i) accs[0].Merge(std::move(accs[i]));
+      // Slice i starts after the lines of slices 0..i-1; it counted from 1.
+      size_t next_line = slices[0].first_line + lines[0];
+      for (size_t i = 1; i < accs.size(); ++i) {
+        accs[0].Merge(std::move(accs[i]), next_line - 1);
+        next_line += lines[i];
+      }
       return std::move(accs[0]);
     }
     // A slice failed: maybe a quoted field spans the cut. The sequential pass
@@ -207,7 +224,11 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
   Accumulator acc;
   acc.max_examples = options.max_examples;
   acc.computos = db.layout().computos;
-  PREP_RETURN_IF_ERROR(db.ForEachActa(visitor(acc)));
+  const auto whole = db.Slices(1);
+  if (!whole.empty()) {
+    PREP_RETURN_IF_ERROR(db.ForEachActaIn(whole[0], visitor(acc), nullptr,
+                                          formats::PrepDatabase::Cells::kCounting));
+  }
   return acc;
 }
 

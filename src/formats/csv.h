@@ -7,6 +7,7 @@
 // Thread-safety: one tokenizer per thread; it reads the text it was given.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,9 @@ inline constexpr size_t kMaxRecordBytes = 1 << 20;
 struct CsvRecord {
   size_t line = 0;  // 1-based line where the record starts
   std::vector<std::string_view> fields;
+  // Fields in the record; more than fields.size() when Next() was asked for
+  // only the first few.
+  size_t field_count = 0;
 
   bool IsBlank() const {
     for (std::string_view f : fields) {
@@ -37,20 +41,33 @@ class CsvTokenizer {
   CsvTokenizer(std::string_view text, char delimiter, std::string_view name, size_t first_line = 1);
 
   // Reads the next record into *out. Returns false at the end of the text or
-  // on error; status() tells which.
-  bool Next(CsvRecord* out);
+  // on error; status() tells which. With max_fields, fields past the first
+  // max_fields are counted (field_count) but not materialised, when that can be
+  // done without CSV quoting rules (no quote in the rest of the line).
+  bool Next(CsvRecord* out, size_t max_fields = static_cast<size_t>(-1));
+  // Makes the next Next() read the record just returned again.
+  void RetryRecordInFull();
   const Status& status() const { return status_; }
   size_t offset() const { return pos_; }
   size_t line() const { return line_; }
 
  private:
   bool Fail(size_t line, std::string message);
+  bool SkipRestOfRecord(size_t i, size_t start, CsvRecord* out);
+  // Field ends are found from a cached bit mask of the delimiter, CR and LF
+  // positions in a 64-byte window (SSE2 where available).
+  uint64_t StopMask(size_t base) const;
+  size_t FindFieldEnd(size_t i);
 
   std::string_view text_;
   char delimiter_;
   std::string name_;
   size_t pos_ = 0;
   size_t line_;
+  size_t record_start_ = 0;
+  size_t mask_base_ = static_cast<size_t>(-1) / 2;
+  uint64_t mask_ = 0;
+  size_t record_line_ = 0;
   std::string scratch_;  // unescaped quoted fields; sized so views never move
   Status status_;
 };

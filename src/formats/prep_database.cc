@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <utility>
 
 #include "formats/csv.h"
@@ -20,15 +21,6 @@ constexpr int64_t kMaxCount = 1'000'000'000'000;  // far above any real vote or 
 
 std::string At(std::string_view name, size_t line) {
   return std::string(name) + ":" + std::to_string(line) + ": ";
-}
-
-// Trims spaces and the apostrophes publishers use to protect keys from Excel
-// ('001, '210001B0100, '210075B0100').
-std::string_view NormalizeCell(std::string_view s) {
-  s = TrimSpaces(s);
-  if (!s.empty() && s.front() == '\'') s.remove_prefix(1);
-  if (!s.empty() && s.back() == '\'') s.remove_suffix(1);
-  return TrimSpaces(s);
 }
 
 bool IsDash(std::string_view s) { return s == "-" || s == "\xE2\x80\x93"; }
@@ -173,24 +165,6 @@ std::string DetectLineEnds(std::string_view t) {
   return (i + 1 < t.size() && t[i + 1] == '\n') ? "CRLF" : "CR";
 }
 
-size_t CountLineEnds(std::string_view t) {
-  size_t n = 0;
-  const char* p = t.data();
-  const char* end = p + t.size();
-  while (p < end) {
-    const void* hit = std::memchr(p, '\n', static_cast<size_t>(end - p));
-    const char* q = hit ? static_cast<const char*>(hit) : end;
-    // Lone CRs between p and q (CR-only files).
-    for (const char* r = p; r < q; ++r) {
-      if (*r == '\r' && (r + 1 >= end || r[1] != '\n')) ++n;
-    }
-    if (!hit) break;
-    ++n;
-    p = q + 1;
-  }
-  return n;
-}
-
 // The raw lines (any terminator) of the head of the text.
 std::vector<std::string_view> HeadLines(std::string_view t, size_t max_lines) {
   std::vector<std::string_view> lines;
@@ -307,11 +281,11 @@ bool LooksLikePrepResults(std::string_view bytes) {
   return false;
 }
 
-Result<std::unique_ptr<PrepDatabase>> PrepDatabase::Open(std::string name, std::string bytes) {
+Result<std::unique_ptr<PrepDatabase>> PrepDatabase::Open(std::string name, Bytes bytes) {
   std::unique_ptr<PrepDatabase> db(new PrepDatabase());  // private constructor
   db->bytes_ = std::move(bytes);
   db->layout_.name = std::move(name);
-  PREP_ASSIGN_OR_RETURN(db->decoded_, DecodeText(db->bytes_, db->layout_.name));
+  PREP_ASSIGN_OR_RETURN(db->decoded_, DecodeText(db->bytes_.view(), db->layout_.name));
   // A converted text lives in `owned`, which moved with the result: re-point.
   // Otherwise text points into bytes_, which has not moved since DecodeText.
   if (!db->decoded_.owned.empty()) db->decoded_.text = db->decoded_.owned;
@@ -526,7 +500,6 @@ std::vector<TableSlice> PrepDatabase::Slices(size_t n) const {
   const std::string_view table = decoded_.text.substr(table_offset_);
   std::vector<TableSlice> slices;
   size_t begin = 0;
-  size_t line = table_first_line_;
   for (size_t k = 1; k <= n && begin < table.size(); ++k) {
     size_t end = k == n ? table.size() : std::max(begin, table.size() * k / n);
     if (end < table.size()) {
@@ -535,9 +508,7 @@ std::vector<TableSlice> PrepDatabase::Slices(size_t n) const {
       end = t == std::string_view::npos ? table.size() : t + 1;
       if (end < table.size() && table[end - 1] == '\r' && table[end] == '\n') ++end;
     }
-    const std::string_view part = table.substr(begin, end - begin);
-    slices.push_back({part, line});
-    line += CountLineEnds(part);
+    slices.push_back({table.substr(begin, end - begin), slices.empty() ? table_first_line_ : 1});
     begin = end;
   }
   return slices;
@@ -547,14 +518,15 @@ Status PrepDatabase::ForEachActa(const ActaVisitor& visit) const {
   return ForEachActaIn({decoded_.text.substr(table_offset_), table_first_line_}, visit);
 }
 
-Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& visit) const {
+Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& visit,
+                                   size_t* lines_consumed, Cells cells) const {
   const Layout& L = layout_;
   const std::string& name = L.name;
   CsvTokenizer tok(slice.text, L.dialect.delimiter, name, slice.first_line);
   CsvRecord rec;
   ActaRecord acta;
   acta.votos.resize(L.vote_columns.size());
-  std::unordered_map<std::string, PublishedObservacion> observation_cache;
+  std::map<std::string, PublishedObservacion, std::less<>> observation_cache;
 
   const int i_contab = L.Index(ColumnRole::kContabilizada);
   const int i_obs = L.Index(ColumnRole::kObservaciones);
@@ -567,6 +539,15 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
   const int i_rep = L.Index(ColumnRole::kRepresentantes);
   const int i_total = L.Index(ColumnRole::kTotalVotosCalculado);
   const size_t ncols = L.columns.size();
+  size_t wanted = ncols;
+  if (cells == Cells::kCounting) {
+    wanted = 0;
+    for (int col : {i_contab, i_obs, i_casilla, i_acta, i_tipo, i_distrito, i_seccion, i_ln, i_rep,
+                    i_total}) {
+      wanted = std::max(wanted, static_cast<size_t>(col + 1));
+    }
+    for (size_t col : L.vote_columns) wanted = std::max(wanted, col + 1);
+  }
 
   auto bad_cell = [&](size_t col, std::string_view cell, std::string_view what) {
     std::string shown(cell.substr(0, 40));
@@ -574,22 +555,32 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
     return Status::InvalidArgument(At(name, rec.line) + "column " + L.columns[col].name + ": '" +
                                    shown + "' is not " + std::string(what));
   };
-  // Integer cell where "-", "N/A" and empty mean "none".
-  auto int_cell = [&](int col, int64_t* out) -> Status {
+  // Integer cell where "-", "N/A" and empty mean "none"; false when it is
+  // something else (the caller reports it: no Status on the hot path).
+  auto int_cell = [&](int col, int64_t* out) -> bool {
     *out = 0;
-    if (col < 0) return Status::Ok();
-    const std::string_view c = acta.cells[static_cast<size_t>(col)];
-    if (c.empty() || IsNotApplicable(c)) return Status::Ok();
+    if (col < 0) return true;
+    const std::string_view c = NormalizeCell(acta.cells[static_cast<size_t>(col)]);
+    if (c.empty() || IsNotApplicable(c)) return true;
     auto v = ParseCount(c);
-    if (!v || *v > kMaxCount) return bad_cell(static_cast<size_t>(col), c, "a count");
+    if (!v || *v > kMaxCount) return false;
     *out = *v;
-    return Status::Ok();
+    return true;
+  };
+  auto bad_int_cell = [&](int col) {
+    return bad_cell(static_cast<size_t>(col), NormalizeCell(acta.cells[static_cast<size_t>(col)]),
+                    "a count");
   };
 
-  while (tok.Next(&rec)) {
+  while (tok.Next(&rec, wanted)) {
+    if (rec.field_count > ncols && rec.fields.size() < rec.field_count) {
+      // Extra fields (a trailing delimiter?) must be looked at: read it whole.
+      tok.RetryRecordInFull();
+      if (!tok.Next(&rec)) break;
+    }
     if (rec.IsBlank()) continue;
-    if (rec.fields.size() < ncols) {
-      return Status::InvalidArgument(At(name, rec.line) + std::to_string(rec.fields.size()) +
+    if (rec.field_count < ncols) {
+      return Status::InvalidArgument(At(name, rec.line) + std::to_string(rec.field_count) +
                                      " fields where the header (line " +
                                      std::to_string(L.dialect.column_header_line) + ") has " +
                                      std::to_string(ncols) + "; is the delimiter '" +
@@ -602,37 +593,39 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
       }
     }
     acta.line = rec.line;
-    acta.cells.resize(ncols);
-    for (size_t i = 0; i < ncols; ++i) acta.cells[i] = NormalizeCell(rec.fields[i]);
+    acta.cells = std::span<const std::string_view>(rec.fields.data(), std::min(ncols, rec.fields.size()));
+    auto cell = [&](int col) -> std::string_view {
+      return col >= 0 ? NormalizeCell(acta.cells[static_cast<size_t>(col)]) : std::string_view();
+    };
 
-    acta.clave_casilla = i_casilla >= 0 ? acta.cells[static_cast<size_t>(i_casilla)] : "";
-    acta.clave_acta = i_acta >= 0 ? acta.cells[static_cast<size_t>(i_acta)] : "";
+    acta.clave_casilla = cell(i_casilla);
+    acta.clave_acta = cell(i_acta);
     acta.tipo_casilla.reset();
-    if (i_tipo >= 0 && !acta.cells[static_cast<size_t>(i_tipo)].empty()) {
-      acta.tipo_casilla = domain::TipoCasillaFromLetter(acta.cells[static_cast<size_t>(i_tipo)][0]);
+    if (const std::string_view tipo = cell(i_tipo); !tipo.empty()) {
+      acta.tipo_casilla = domain::TipoCasillaFromLetter(tipo[0]);
     }
     int64_t v = 0;
-    PREP_RETURN_IF_ERROR(int_cell(i_distrito, &v));
+    if (!int_cell(i_distrito, &v)) return bad_int_cell(i_distrito);
     acta.distrito = static_cast<int>(v);
-    PREP_RETURN_IF_ERROR(int_cell(i_seccion, &v));
+    if (!int_cell(i_seccion, &v)) return bad_int_cell(i_seccion);
     acta.seccion = static_cast<int>(v);
-    PREP_RETURN_IF_ERROR(int_cell(i_ln, &acta.lista_nominal));
-    acta.lista_nominal_known = i_ln >= 0 && !acta.cells[static_cast<size_t>(i_ln)].empty() &&
-                               !IsNotApplicable(acta.cells[static_cast<size_t>(i_ln)]);
-    PREP_RETURN_IF_ERROR(int_cell(i_rep, &acta.representantes));
+    if (!int_cell(i_ln, &acta.lista_nominal)) return bad_int_cell(i_ln);
+    const std::string_view ln = cell(i_ln);
+    acta.lista_nominal_known = i_ln >= 0 && !ln.empty() && !IsNotApplicable(ln);
+    if (!int_cell(i_rep, &acta.representantes)) return bad_int_cell(i_rep);
 
     acta.total_votos_calculado.reset();
     if (i_total >= 0) {
-      if (auto t = ParseCount(acta.cells[static_cast<size_t>(i_total)])) {
+      if (auto t = ParseCount(cell(i_total))) {
         acta.total_votos_calculado = t;
       }
     }
 
-    acta.observaciones_raw = i_obs >= 0 ? acta.cells[static_cast<size_t>(i_obs)] : "";
+    acta.observaciones_raw = cell(i_obs);
     if (acta.observaciones_raw.empty()) {
       acta.observacion = PublishedObservacion{};
     } else {
-      auto it = observation_cache.find(std::string(acta.observaciones_raw));
+      auto it = observation_cache.find(acta.observaciones_raw);
       if (it == observation_cache.end()) {
         it = observation_cache
                  .emplace(std::string(acta.observaciones_raw),
@@ -643,7 +636,7 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
     }
 
     // Cómputos: every acta in the catálogo is computada.
-    const std::string_view contab = i_contab >= 0 ? acta.cells[static_cast<size_t>(i_contab)] : "1";
+    const std::string_view contab = i_contab >= 0 ? cell(i_contab) : "1";
     const bool keys_missing =
         (i_acta >= 0 || i_casilla >= 0) &&
         (i_acta < 0 || IsDash(acta.clave_acta) || acta.clave_acta.empty()) &&
@@ -662,28 +655,29 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
 
     for (size_t k = 0; k < L.vote_columns.size(); ++k) {
       const size_t col = L.vote_columns[k];
-      const std::string_view c = acta.cells[col];
-      VoteCell& cell = acta.votos[k];
-      cell.applies = true;
+      const std::string_view c = NormalizeCell(acta.cells[col]);
+      VoteCell& vote = acta.votos[k];
+      vote.applies = true;
       if (auto n = ParseDigits(c)) {
-        cell.value = CaptureValue::Count(*n);
+        vote.value = CaptureValue::Count(*n);
       } else if (c.empty()) {
-        cell.value = CaptureValue::SinDato();
+        vote.value = CaptureValue::SinDato();
       } else if (IsNotApplicable(c) || EqualsIgnoreCase(c, "SIN ACTA")) {
-        cell.applies = false;
-        cell.value = CaptureValue::Count(0);
+        vote.applies = false;
+        vote.value = CaptureValue::Count(0);
       } else if (EqualsIgnoreCase(c, "ILEGIBLE")) {
-        cell.value = CaptureValue::Ilegible();
+        vote.value = CaptureValue::Ilegible();
       } else if (EqualsIgnoreCase(c, "SIN DATO") || EqualsIgnoreCase(c, "SIN_DATO")) {
-        cell.value = CaptureValue::SinDato();
+        vote.value = CaptureValue::SinDato();
       } else if (auto m = ParseCount(c); m && *m <= kMaxCount) {
-        cell.value = CaptureValue::Count(*m);
+        vote.value = CaptureValue::Count(*m);
       } else {
         return bad_cell(col, c, "a count, ILEGIBLE, SIN DATO or '-'");
       }
     }
     PREP_RETURN_IF_ERROR(visit(acta));
   }
+  if (lines_consumed != nullptr) *lines_consumed = tok.line() - slice.first_line;
   return tok.status();
 }
 

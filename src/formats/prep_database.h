@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,7 @@
 #include "domain/classifier.h"
 #include "domain/election.h"
 #include "domain/tally.h"
+#include "formats/bytes.h"
 #include "formats/text.h"
 
 namespace prep::formats {
@@ -134,7 +136,9 @@ struct ActaRecord {
   std::string_view observaciones_raw;
   PublishedObservacion observacion;
   std::vector<VoteCell> votos;          // one per vote column, in Layout::vote_columns order
-  std::vector<std::string_view> cells;  // every cell, trimmed, protections removed
+  // Every cell as tokenized (quotes removed); NormalizeCell() trims it. Valid
+  // only during the visit.
+  std::span<const std::string_view> cells;
 };
 
 struct Layout {
@@ -152,16 +156,21 @@ struct Layout {
   int Index(ColumnRole r) const { return role_index[static_cast<int>(r)]; }
 };
 
-// One slice of the acta table, for parallel reading.
+// One slice of the acta table, for parallel reading. Only the first slice
+// knows its line number; the others count from 1 and the caller adds the lines
+// of the slices before them (ForEachActaIn reports how many it consumed).
 struct TableSlice {
   std::string_view text;
-  size_t first_line = 0;
+  size_t first_line = 1;
 };
 
 class PrepDatabase {
  public:
   // Reads `bytes` (a results CSV). `name` labels errors. Takes ownership.
-  static Result<std::unique_ptr<PrepDatabase>> Open(std::string name, std::string bytes);
+  static Result<std::unique_ptr<PrepDatabase>> Open(std::string name, Bytes bytes);
+  static Result<std::unique_ptr<PrepDatabase>> Open(std::string name, std::string bytes) {
+    return Open(std::move(name), Bytes(std::move(bytes)));
+  }
 
   PrepDatabase(const PrepDatabase&) = delete;
   PrepDatabase& operator=(const PrepDatabase&) = delete;
@@ -175,13 +184,17 @@ class PrepDatabase {
 
   // Splits the acta table into at most `n` slices at record boundaries.
   std::vector<TableSlice> Slices(size_t n) const;
-  Status ForEachActaIn(const TableSlice& slice, const ActaVisitor& visit) const;
+  // kCounting materialises only the cells ActaRecord parses (the SHA, the
+  // times and the rest are counted, not split): what `prep check` needs.
+  enum class Cells { kAll, kCounting };
+  Status ForEachActaIn(const TableSlice& slice, const ActaVisitor& visit,
+                       size_t* lines_consumed = nullptr, Cells cells = Cells::kAll) const;
 
  private:
   PrepDatabase() = default;
   Status FindLayout();
 
-  std::string bytes_;
+  Bytes bytes_;
   DecodedText decoded_;
   Layout layout_;
   size_t table_offset_ = 0;  // first byte of the first acta row
@@ -191,6 +204,18 @@ class PrepDatabase {
 // True when the first lines of `text` look like a PREP results table (used to
 // pick the results CSV inside a zip, among candidaturas and LEEME).
 bool LooksLikePrepResults(std::string_view bytes);
+
+// Trims spaces and the apostrophes publishers use to protect keys and ids
+// from spreadsheets ('001, '210001B0100, '210075B0100').
+inline std::string_view NormalizeCell(std::string_view s) {
+  // Hot: most cells need nothing.
+  auto plain = [](char c) { return c != ' ' && c != '\t' && c != '\''; };
+  if (s.empty() || (plain(s.front()) && plain(s.back()))) return s;
+  s = TrimSpaces(s);
+  if (!s.empty() && s.front() == '\'') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '\'') s.remove_suffix(1);
+  return TrimSpaces(s);
+}
 
 // Parses the observation text of one row ("ALGUN DATO ILEGIBLE O SIN DATO",
 // "['Ilegible', 'Sin dato']", "Sin Acta(3)", ...).

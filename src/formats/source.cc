@@ -1,8 +1,5 @@
 #include "formats/source.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include <cerrno>
@@ -21,38 +18,13 @@ struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
 
-bool IsZip(const std::string& bytes) {
-  return bytes.compare(0, 4, "PK\x03\x04") == 0 || bytes.compare(0, 4, "PK\x05\x06") == 0;
+bool IsZip(std::string_view bytes) {
+  return bytes.substr(0, 4) == "PK\x03\x04" || bytes.substr(0, 4) == "PK\x05\x06";
 }
 
 }  // namespace
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path + ":0: cannot open: " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::IoError(path + ":0: not a regular file");
-  }
-  std::string bytes;
-  bytes.resize(static_cast<size_t>(st.st_size));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Status::IoError(path +
-                             ":0: read failed: " + (n < 0 ? std::strerror(errno) : "short read"));
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  return bytes;
-}
-
-Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const std::string& bytes) {
+Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, std::string_view bytes) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
@@ -93,10 +65,10 @@ Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const st
     }
     SourceFile file;
     file.name = name + "!/" + entry;
-    file.bytes.resize(st.size);
+    std::string content(st.size, '\0');
     zip_uint64_t done = 0;
     while (done < st.size) {
-      const zip_int64_t n = zip_fread(f.get(), file.bytes.data() + done, st.size - done);
+      const zip_int64_t n = zip_fread(f.get(), content.data() + done, st.size - done);
       if (n <= 0) {
         return Status::InvalidArgument(
             file.name + ":0: truncated or corrupt entry: " + zip_file_strerror(f.get()));
@@ -107,19 +79,20 @@ Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const st
     if (zip_fread(f.get(), &extra, 1) > 0) {
       return Status::InvalidArgument(file.name + ":0: entry is larger than its declared size");
     }
+    file.bytes = Bytes(std::move(content));
     out.push_back(std::move(file));
   }
   return out;
 }
 
 Result<std::vector<SourceFile>> ReadResultsFiles(const std::string& path) {
-  PREP_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
+  PREP_ASSIGN_OR_RETURN(Bytes bytes, Bytes::MapFile(path));
   std::vector<SourceFile> out;
-  if (!IsZip(bytes)) {
+  if (!IsZip(bytes.view())) {
     out.push_back({path, std::move(bytes)});
     return out;
   }
-  PREP_ASSIGN_OR_RETURN(std::vector<SourceFile> entries, ReadZipEntries(path, bytes));
+  PREP_ASSIGN_OR_RETURN(std::vector<SourceFile> entries, ReadZipEntries(path, bytes.view()));
   std::string names;
   for (SourceFile& e : entries) {
     names += (names.empty() ? "" : ", ") + e.name.substr(path.size() + 2);
@@ -130,7 +103,7 @@ Result<std::vector<SourceFile>> ReadResultsFiles(const std::string& path) {
     }();
     const bool csv = lower.size() > 4 && (lower.compare(lower.size() - 4, 4, ".csv") == 0 ||
                                           lower.compare(lower.size() - 4, 4, ".txt") == 0);
-    if (csv && lower.find("leeme") == std::string::npos && LooksLikePrepResults(e.bytes)) {
+    if (csv && lower.find("leeme") == std::string::npos && LooksLikePrepResults(e.bytes.view())) {
       out.push_back(std::move(e));
     }
   }

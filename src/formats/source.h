@@ -7,22 +7,21 @@
 #include <vector>
 
 #include "base/status.h"
+#include "formats/bytes.h"
 
 namespace prep::formats {
 
 struct SourceFile {
   std::string name;  // path, or "archive.zip!/entry.csv"
-  std::string bytes;
+  Bytes bytes;
 };
 
 // Upper bounds that keep a hostile zip (a "zip bomb") from exhausting memory.
 inline constexpr uint64_t kMaxEntryBytes = 2ULL << 30;
 inline constexpr uint64_t kMaxArchiveBytes = 4ULL << 30;
 
-Result<std::string> ReadWholeFile(const std::string& path);
-
 // Every entry of a zip archive held in memory, with the limits above.
-Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, const std::string& bytes);
+Result<std::vector<SourceFile>> ReadZipEntries(const std::string& name, std::string_view bytes);
 
 // The PREP results CSV(s) in `path`: the file itself, or the entries of a zip
 // that look like results tables (candidaturas and LEEME are skipped).

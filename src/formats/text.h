@@ -30,7 +30,11 @@ struct DecodedText {
 Result<DecodedText> DecodeText(std::string_view bytes, std::string_view name);
 
 // Trims ASCII spaces and tabs.
-std::string_view TrimSpaces(std::string_view s);
+inline std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 // Upper-case ASCII, Spanish accented letters folded to ASCII (Á→A, ñ→N),
 // quotes and apostrophes removed, spaces to '_': "Actas fuera de catálogo"
@@ -41,6 +45,17 @@ std::string CanonicalName(std::string_view s);
 // keeps spaces and punctuation.
 std::string FoldForMatch(std::string_view s);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (hot: vote cells).
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i];
+    const char y = b[i];
+    if (x == y) continue;
+    const char lx = static_cast<char>(x | 0x20);
+    if (lx != (y | 0x20) || lx < 'a' || lx > 'z') return false;
+  }
+  return true;
+}
 
 }  // namespace prep::formats

@@ -67,5 +67,69 @@ TEST(Csv, RecordLongerThanTheLimitIsRefused) {
   EXPECT_FALSE(st2.ok());
 }
 
+TEST(Csv, MaxFieldsCountsTheRestWithoutSplittingIt) {
+  CsvTokenizer tok("a|b|c|d\r\ne|f|g|h\rx|y\n", '|', "t.csv");
+  CsvRecord rec;
+  ASSERT_TRUE(tok.Next(&rec, 2));
+  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(rec.field_count, 4u);
+  ASSERT_TRUE(tok.Next(&rec, 2));
+  EXPECT_EQ(rec.line, 2u);
+  EXPECT_EQ(rec.field_count, 4u);
+  ASSERT_TRUE(tok.Next(&rec, 2));
+  EXPECT_EQ(rec.line, 3u);
+  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"x", "y"}));
+  EXPECT_EQ(rec.field_count, 2u);
+  EXPECT_FALSE(tok.Next(&rec, 2));
+}
+
+TEST(Csv, MaxFieldsFallsBackToFullCsvWhenTheRestHasQuotes) {
+  CsvTokenizer tok("a,b,\"c,d\",e\nf,g,h\n", ',', "t.csv");
+  CsvRecord rec;
+  ASSERT_TRUE(tok.Next(&rec, 2));
+  EXPECT_EQ(rec.field_count, 4u);  // the quoted comma is not a delimiter
+  ASSERT_GE(rec.fields.size(), 3u);
+  EXPECT_EQ(rec.fields[2], "c,d");
+  ASSERT_TRUE(tok.Next(&rec, 2));
+  EXPECT_EQ(rec.fields[0], "f");
+  EXPECT_EQ(rec.field_count, 3u);
+}
+
+TEST(Csv, RetryRecordInFullReadsTheSameRecordAgain) {
+  CsvTokenizer tok("a|b|c|\nd|e\n", '|', "t.csv");
+  CsvRecord rec;
+  ASSERT_TRUE(tok.Next(&rec, 1));
+  EXPECT_EQ(rec.field_count, 4u);
+  tok.RetryRecordInFull();
+  ASSERT_TRUE(tok.Next(&rec));
+  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"a", "b", "c", ""}));
+  ASSERT_TRUE(tok.Next(&rec));
+  EXPECT_EQ(rec.line, 2u);
+}
+
+TEST(Csv, FieldsAcrossTheSixtyFourByteWindow) {
+  // Field ends are found through 64-byte masks: fields of every length around
+  // the window edges, and a text that does not end in a terminator.
+  std::string text;
+  std::vector<std::string> want;
+  for (size_t len = 0; len < 200; len += 7) {
+    want.push_back(std::string(len, static_cast<char>('a' + len % 26)));
+    text += want.back() + "|";
+  }
+  text.pop_back();
+  for (const std::string& eol : {std::string("\n"), std::string("")}) {
+    CsvTokenizer tok(text + eol, '|', "t.csv");
+    CsvRecord rec;
+    ASSERT_TRUE(tok.Next(&rec));
+    ASSERT_EQ(rec.fields.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(rec.fields[i], want[i]) << i;
+    EXPECT_FALSE(tok.Next(&rec));
+  }
+}
+
+TEST(Csv, QuotedFieldFollowedByTextIsKept) {
+  EXPECT_EQ(All("\"ab\"cd|e\n", '|'), (Rows{{"abcd", "e"}}));
+}
+
 }  // namespace
 }  // namespace prep::formats
