@@ -12,11 +12,11 @@
 
 namespace {
 
-void CheckBytes(std::string name, std::string bytes) {
+void CheckBytes(std::string name, prep::formats::Bytes bytes) {
   auto db = prep::formats::PrepDatabase::Open(std::move(name), std::move(bytes));
   if (!db.ok()) return;
   prep::check::CheckOptions options;
-  options.threads = 1;
+  options.threads = 1 + name.size() % 2;  // both the sequential and the sliced path
   auto report = prep::check::CheckDatabase(**db, options);
   if (report.ok()) {
     (void)prep::check::ToJson(*report).dump();
@@ -35,6 +35,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
   }
-  CheckBytes("fuzz.csv", std::move(bytes));
+  CheckBytes("fuzz.csv", prep::formats::Bytes(std::move(bytes)));
   return 0;
 }

@@ -8,7 +8,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev libssl-dev
-  zip unzip hyperfine
+  zip unzip hyperfine jq
 )
 
 missing=()

@@ -12,7 +12,6 @@ namespace prep::formats {
 namespace {
 
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
-constexpr uint64_t kHighs = 0x8080808080808080ULL;
 
 constexpr uint64_t kLows = 0x7F7F7F7F7F7F7F7FULL;
 
