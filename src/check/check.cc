@@ -25,7 +25,6 @@ struct Accumulator {
   domain::LevelTally tally;
   ActaCounts actas;
   Reclassification reclass;
-  std::vector<CaptureValue> votos;  // every vote column, "-" as 0
   domain::ActaCaptura captura;      // applicable vote columns only
   size_t max_examples = 5;
   bool computos = false;  // no CONTABILIZADA to reclassify against
@@ -70,13 +69,7 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   if (capturada) ++actas.capturadas;
   if (acta.kind == RowKind::kContabilizada) ++actas.contabilizadas;
 
-  votos.resize(acta.votos.size());
-  captura.votos.clear();
-  for (size_t i = 0; i < acta.votos.size(); ++i) {
-    votos[i] = acta.votos[i].applies ? acta.votos[i].value : CaptureValue::Count(0);
-    if (acta.votos[i].applies) captura.votos.push_back(acta.votos[i].value);
-  }
-  const int64_t sum = domain::TotalVotos(votos);
+  const int64_t sum = domain::TotalVotos(acta.votos);
 
   domain::ActaTallyInput input;
   input.en_catalogo = en_catalogo;
@@ -86,7 +79,7 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   input.especial = acta.tipo_casilla == domain::TipoCasilla::kEspecial;
   input.lista_nominal = acta.lista_nominal;
   input.total_votos = acta.total_votos_calculado.value_or(sum);
-  tally.Add(input, votos);
+  tally.Add(input, acta.votos);
 
   if (!acta.observacion.recognised)
     ++reclass.unrecognised_observaciones[std::string(acta.observaciones_raw)];
@@ -102,6 +95,10 @@ Status Accumulator::Visit(const ActaRecord& acta) {
                     " ≠ suma de las columnas de votos " + std::to_string(sum)});
   }
 
+  captura.votos.clear();
+  for (size_t i = 0; i < acta.votos.size(); ++i) {
+    if (acta.aplica[i]) captura.votos.push_back(acta.votos[i]);
+  }
   captura.en_catalogo = true;
   captura.sin_acta.reset();
   if (acta.observacion.set.Has(Observacion::kSinActa)) captura.sin_acta = acta.observacion.motivo;

@@ -13,23 +13,17 @@ namespace {
 
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 
-constexpr uint64_t kLows = 0x7F7F7F7F7F7F7F7FULL;
-
-// High bit set in exactly the bytes of w equal to b.
-inline uint64_t BytesEqual(uint64_t w, char b) {
-  const uint64_t x = w ^ (kOnes * static_cast<unsigned char>(b));
-  return ~(((x & kLows) + kLows) | x | kLows);
-}
-
-// Number of bytes flagged by BytesEqual (a portable popcount of high bits).
-inline size_t CountFlags(uint64_t flags) {
-  return static_cast<size_t>(((flags >> 7) * kOnes) >> 56);
+// Set bits of x (portable: no popcnt instruction is assumed).
+inline size_t CountBits(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<size_t>((x * kOnes) >> 56);
 }
 
 }  // namespace
 
-uint64_t CsvTokenizer::StopMask(size_t base) const {
-  // Bit k set when text_[base + k] is the delimiter, CR or LF (64 bytes).
+void CsvTokenizer::LoadWindow(size_t base) {
   const char* s = text_.data();
   const size_t n = text_.size();
   char padded[64];
@@ -39,38 +33,52 @@ uint64_t CsvTokenizer::StopMask(size_t base) const {
     std::memcpy(padded, s + base, n - base);
     p = padded;
   }
+  uint64_t stop = 0;
+  uint64_t line = 0;
+  uint64_t quote = 0;
 #if defined(__SSE2__)
   const __m128i d = _mm_set1_epi8(delimiter_);
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
-  uint64_t mask = 0;
+  const __m128i qt = _mm_set1_epi8('"');
+  auto bits = [](__m128i m, int k) {
+    return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(m))) << (16 * k);
+  };
   for (int k = 0; k < 4; ++k) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr));
-    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
+    const __m128i nl = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+    line |= bits(nl, k);
+    stop |= bits(_mm_or_si128(nl, _mm_cmpeq_epi8(v, d)), k);
+    quote |= bits(_mm_cmpeq_epi8(v, qt), k);
   }
 #else
-  uint64_t mask = 0;
   for (int k = 0; k < 64; ++k) {
+    const uint64_t bit = uint64_t{1} << k;
     const char c = p[k];
-    if (c == delimiter_ || c == '\n' || c == '\r') mask |= uint64_t{1} << k;
+    if (c == '\n' || c == '\r') line |= bit;
+    if (c == '\n' || c == '\r' || c == delimiter_) stop |= bit;
+    if (c == '"') quote |= bit;
   }
 #endif
-  if (base + 64 > n) mask |= ~uint64_t{0} << (n - base);  // the end stops a field too
-  return mask;
+  if (base + 64 > n) {
+    // The end of the text ends a field and a record.
+    const uint64_t past_end = ~uint64_t{0} << (n - base);
+    stop |= past_end;
+    line |= past_end;
+  }
+  window_ = base;
+  stop_bits_ = stop;
+  line_bits_ = line;
+  quote_bits_ = quote;
 }
 
 size_t CsvTokenizer::FindFieldEnd(size_t i) {
   const size_t n = text_.size();
   while (i < n) {
-    if (i < mask_base_ || i >= mask_base_ + 64) {
-      mask_base_ = i;
-      mask_ = StopMask(i);
-    }
-    const uint64_t m = mask_ >> (i - mask_base_);
-    if (m != 0) return std::min(n, i + static_cast<size_t>(__builtin_ctzll(m)));
-    i = mask_base_ + 64;
+    if (i < window_ || i >= window_ + 64) LoadWindow(i);
+    const uint64_t m = stop_bits_ >> (i - window_);
+    if (m != 0) return i + static_cast<size_t>(__builtin_ctzll(m));
+    i = window_ + 64;
   }
   return n;
 }
@@ -92,36 +100,32 @@ void CsvTokenizer::RetryRecordInFull() {
 
 bool CsvTokenizer::SkipRestOfRecord(size_t i, size_t start, CsvRecord* out) {
   // i is at the delimiter after the last materialised field. Count the
-  // delimiters up to the end of the line; a quote means real CSV work is
-  // needed, so give up and let the caller tokenize normally.
+  // delimiters up to the end of the line through the window masks; a quote
+  // means real CSV work is needed, so give up and let the caller tokenize.
   const char* s = text_.data();
   const size_t n = text_.size();
   size_t delimiters = 0;
   size_t j = i;
   while (true) {
-    if (j + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s + j, 8);
-      const uint64_t stop = BytesEqual(w, '\n') | BytesEqual(w, '\r') | BytesEqual(w, '"');
-      const uint64_t d = BytesEqual(w, delimiter_);
-      if (stop == 0) {
-        delimiters += CountFlags(d);
-        j += 8;
-        if (j - start > kMaxRecordBytes) return false;
-        continue;
-      }
-      const uint64_t below = (stop & (~stop + 1)) - 1;
-      delimiters += CountFlags(d & below);
-      j += static_cast<size_t>(__builtin_ctzll(stop)) >> 3;
-    } else {
-      while (j < n && s[j] != '\n' && s[j] != '\r' && s[j] != '"') {
-        delimiters += s[j] == delimiter_;
-        ++j;
-      }
+    if (j >= n) break;
+    if (j < window_ || j >= window_ + 64) {
+      if (j - start > kMaxRecordBytes) return false;
+      LoadWindow(j);
     }
+    const size_t rel = j - window_;
+    const uint64_t delim = (stop_bits_ & ~line_bits_) >> rel;
+    const uint64_t halt = (line_bits_ | quote_bits_) >> rel;
+    if (halt == 0) {
+      delimiters += CountBits(delim);
+      j = window_ + 64;
+      continue;
+    }
+    delimiters += CountBits(delim & ((halt & (~halt + 1)) - 1));
+    j += static_cast<size_t>(__builtin_ctzll(halt));
     break;
   }
   if (j < n && s[j] == '"') return false;
+  j = std::min(j, n);
   out->field_count = out->fields.size() + delimiters;
   if (j < n) {
     if (s[j] == '\r' && j + 1 < n && s[j + 1] == '\n') ++j;
@@ -146,6 +150,38 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
 
   size_t i = pos_;
   while (true) {
+    // Fast path: a run of unquoted fields, walked through the window masks
+    // without touching the bytes. Anything unusual falls to the code below.
+    while (i < n) {
+      if (i < window_ || i >= window_ + 64) {
+        if (i - start > kMaxRecordBytes) break;
+        LoadWindow(i);
+      }
+      const size_t rel = i - window_;
+      // A field that starts with '"' or '="' takes the quoted path below.
+      // (At the window's last byte the next one is unknown: look at the byte.)
+      if ((((quote_bits_ >> rel) & 3) != 0 || rel == 63) && (s[i] == '"' || s[i] == '=')) break;
+      const uint64_t m = stop_bits_ >> rel;
+      if (m == 0) break;  // the field runs past the window
+      const size_t end = i + static_cast<size_t>(__builtin_ctzll(m));
+      out->fields.emplace_back(s + i, std::min(end, n) - i);
+      if ((line_bits_ >> (end - window_)) & 1) {
+        // End of record (or of the text): LF, CRLF or CR.
+        i = end;
+        if (i < n) {
+          if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') ++i;
+          ++i;
+          ++line_;
+        } else {
+          i = n;
+        }
+        pos_ = i;
+        out->field_count = out->fields.size();
+        return true;
+      }
+      if (out->fields.size() >= max_fields && SkipRestOfRecord(end, start, out)) return true;
+      i = end + 1;
+    }
     // One field starting at i.
     if (i < n && (s[i] == '"' || (s[i] == '=' && i + 1 < n && s[i + 1] == '"'))) {
       if (s[i] == '=') ++i;

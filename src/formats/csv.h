@@ -54,9 +54,9 @@ class CsvTokenizer {
  private:
   bool Fail(size_t line, std::string message);
   bool SkipRestOfRecord(size_t i, size_t start, CsvRecord* out);
-  // Field ends are found from a cached bit mask of the delimiter, CR and LF
-  // positions in a 64-byte window (SSE2 where available).
-  uint64_t StopMask(size_t base) const;
+  // Fields are found through bit masks over a 64-byte window of the text
+  // (SSE2 where available): bit k of a mask stands for text_[window_ + k].
+  void LoadWindow(size_t base);
   size_t FindFieldEnd(size_t i);
 
   std::string_view text_;
@@ -65,8 +65,10 @@ class CsvTokenizer {
   size_t pos_ = 0;
   size_t line_;
   size_t record_start_ = 0;
-  size_t mask_base_ = static_cast<size_t>(-1) / 2;
-  uint64_t mask_ = 0;
+  size_t window_ = static_cast<size_t>(-1) / 2;  // none loaded yet
+  uint64_t stop_bits_ = 0;   // delimiter, CR or LF (and every byte past the end)
+  uint64_t line_bits_ = 0;   // CR or LF (and past the end)
+  uint64_t quote_bits_ = 0;  // '"'
   size_t record_line_ = 0;
   std::string scratch_;  // unescaped quoted fields; sized so views never move
   Status status_;

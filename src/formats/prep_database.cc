@@ -26,7 +26,7 @@ std::string At(std::string_view name, size_t line) {
 bool IsDash(std::string_view s) { return s == "-" || s == "\xE2\x80\x93"; }
 bool IsNotApplicable(std::string_view s) { return IsDash(s) || EqualsIgnoreCase(s, "N/A"); }
 
-std::optional<int64_t> ParseDigits(std::string_view s) {
+inline std::optional<int64_t> ParseDigits(std::string_view s) {
   if (s.empty() || s.size() > 15) return std::nullopt;
   int64_t v = 0;
   for (char c : s) {
@@ -36,9 +36,15 @@ std::optional<int64_t> ParseDigits(std::string_view s) {
   return v;
 }
 
+std::optional<int64_t> ParseCountSlow(std::string_view s);
+
 // A count as publishers write it: "1234", "1,234" (thousands), "1234.0".
-std::optional<int64_t> ParseCount(std::string_view s) {
+inline std::optional<int64_t> ParseCount(std::string_view s) {
   if (auto v = ParseDigits(s)) return v;
+  return ParseCountSlow(s);
+}
+
+std::optional<int64_t> ParseCountSlow(std::string_view s) {
   if (s.empty()) return std::nullopt;
   // Float with a zero fraction.
   if (const size_t dot = s.find('.'); dot != std::string_view::npos) {
@@ -526,6 +532,7 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
   CsvRecord rec;
   ActaRecord acta;
   acta.votos.resize(L.vote_columns.size());
+  acta.aplica.resize(L.vote_columns.size());
   std::map<std::string, PublishedObservacion, std::less<>> observation_cache;
 
   const int i_contab = L.Index(ColumnRole::kContabilizada);
@@ -655,22 +662,27 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
 
     for (size_t k = 0; k < L.vote_columns.size(); ++k) {
       const size_t col = L.vote_columns[k];
+      CaptureValue& vote = acta.votos[k];
+      acta.aplica[k] = 1;
+      // Most cells are bare digits: no normalisation needed.
+      if (auto raw = ParseDigits(acta.cells[col])) {
+        vote = CaptureValue::Count(*raw);
+        continue;
+      }
       const std::string_view c = NormalizeCell(acta.cells[col]);
-      VoteCell& vote = acta.votos[k];
-      vote.applies = true;
       if (auto n = ParseDigits(c)) {
-        vote.value = CaptureValue::Count(*n);
+        vote = CaptureValue::Count(*n);
       } else if (c.empty()) {
-        vote.value = CaptureValue::SinDato();
+        vote = CaptureValue::SinDato();
       } else if (IsNotApplicable(c) || EqualsIgnoreCase(c, "SIN ACTA")) {
-        vote.applies = false;
-        vote.value = CaptureValue::Count(0);
+        acta.aplica[k] = 0;
+        vote = CaptureValue::Count(0);
       } else if (EqualsIgnoreCase(c, "ILEGIBLE")) {
-        vote.value = CaptureValue::Ilegible();
+        vote = CaptureValue::Ilegible();
       } else if (EqualsIgnoreCase(c, "SIN DATO") || EqualsIgnoreCase(c, "SIN_DATO")) {
-        vote.value = CaptureValue::SinDato();
+        vote = CaptureValue::SinDato();
       } else if (auto m = ParseCount(c); m && *m <= kMaxCount) {
-        vote.value = CaptureValue::Count(*m);
+        vote = CaptureValue::Count(*m);
       } else {
         return bad_cell(col, c, "a count, ILEGIBLE, SIN DATO or '-'");
       }

@@ -114,13 +114,6 @@ struct PublishedObservacion {
   bool recognised = true;  // false: text we could not map (kept in raw)
 };
 
-// A vote cell: a CaptureValue, or not applicable ("-", "N/A": the column's
-// coalition or candidatura does not run where this acta is).
-struct VoteCell {
-  domain::CaptureValue value;
-  bool applies = true;
-};
-
 struct ActaRecord {
   size_t line = 0;
   RowKind kind = RowKind::kNoCapturada;
@@ -135,7 +128,11 @@ struct ActaRecord {
   std::optional<int64_t> total_votos_calculado;  // the published cell, when numeric
   std::string_view observaciones_raw;
   PublishedObservacion observacion;
-  std::vector<VoteCell> votos;          // one per vote column, in Layout::vote_columns order
+  // One per vote column, in Layout::vote_columns order. A cell that does not
+  // apply ("-", "N/A": the column's coalition or candidatura does not run
+  // where this acta is) holds Count(0) and aplica[k] == false.
+  std::vector<domain::CaptureValue> votos;
+  std::vector<uint8_t> aplica;
   // Every cell as tokenized (quotes removed); NormalizeCell() trims it. Valid
   // only during the visit.
   std::span<const std::string_view> cells;
