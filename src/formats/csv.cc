@@ -98,7 +98,7 @@ void CsvTokenizer::RetryRecordInFull() {
   line_ = record_line_;
 }
 
-bool CsvTokenizer::SkipRestOfRecord(size_t i, size_t start, CsvRecord* out) {
+bool CsvTokenizer::SkipRestOfRecord(size_t i, size_t start, size_t materialised, CsvRecord* out) {
   // i is at the delimiter after the last materialised field. Count the
   // delimiters up to the end of the line through the window masks; a quote
   // means real CSV work is needed, so give up and let the caller tokenize.
@@ -126,7 +126,7 @@ bool CsvTokenizer::SkipRestOfRecord(size_t i, size_t start, CsvRecord* out) {
   }
   if (j < n && s[j] == '"') return false;
   j = std::min(j, n);
-  out->field_count = out->fields.size() + delimiters;
+  out->field_count = materialised + delimiters;
   if (j < n) {
     if (s[j] == '\r' && j + 1 < n && s[j + 1] == '\n') ++j;
     ++j;
@@ -137,7 +137,7 @@ bool CsvTokenizer::SkipRestOfRecord(size_t i, size_t start, CsvRecord* out) {
 }
 
 bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
-  out->fields.clear();
+  out->fields = {};
   out->field_count = 0;
   if (pos_ >= text_.size() || !status_.ok()) return false;
   out->line = line_;
@@ -148,39 +148,75 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
   const char* s = text_.data();
   bool scratch_reserved = false;
 
+  // Fields go to fields_ through locals (a member or the record would be
+  // re-read from memory after every store); the record gets a span at the end.
+  std::string_view* fields = fields_.data();
+  size_t count = 0;
+  size_t capacity = fields_.size();
+  auto push = [&](const char* p, size_t len) {
+    if (count == capacity) {
+      fields_.resize(std::max<size_t>(64, 2 * capacity));
+      fields = fields_.data();
+      capacity = fields_.size();
+    }
+    fields[count++] = std::string_view(p, len);
+  };
+  auto finish = [&](size_t total) {
+    out->fields = std::span<const std::string_view>(fields, count);
+    out->field_count = total;
+  };
+
   size_t i = pos_;
   while (true) {
     // Fast path: a run of unquoted fields, walked through the window masks
-    // without touching the bytes. Anything unusual falls to the code below.
-    while (i < n) {
+    // without touching the bytes. Clearing the lowest stop bit gives the next
+    // field end, so the loop carries a two-cycle dependency, not a byte scan.
+    // Anything unusual (a quote, a field longer than the window) falls to the
+    // code below.
+    bool slow = false;
+    while (i < n && !slow) {
       if (i < window_ || i >= window_ + 64) {
         if (i - start > kMaxRecordBytes) break;
         LoadWindow(i);
       }
-      const size_t rel = i - window_;
-      // A field that starts with '"' or '="' takes the quoted path below.
-      // (At the window's last byte the next one is unknown: look at the byte.)
-      if ((((quote_bits_ >> rel) & 3) != 0 || rel == 63) && (s[i] == '"' || s[i] == '=')) break;
-      const uint64_t m = stop_bits_ >> rel;
-      if (m == 0) break;  // the field runs past the window
-      const size_t end = i + static_cast<size_t>(__builtin_ctzll(m));
-      out->fields.emplace_back(s + i, std::min(end, n) - i);
-      if ((line_bits_ >> (end - window_)) & 1) {
-        // End of record (or of the text): LF, CRLF or CR.
-        i = end;
-        if (i < n) {
-          if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') ++i;
-          ++i;
-          ++line_;
-        } else {
-          i = n;
+      uint64_t stops = stop_bits_ & (~uint64_t{0} << (i - window_));
+      while (true) {
+        const size_t rel = i - window_;
+        if (rel >= 64) break;  // next window
+        // A field that starts with '"' or '="' takes the quoted path. (At the
+        // window's last byte the next one is unknown: look at the byte.)
+        if ((((quote_bits_ >> rel) & 3) != 0 || rel == 63) && (s[i] == '"' || s[i] == '=')) {
+          slow = true;
+          break;
         }
-        pos_ = i;
-        out->field_count = out->fields.size();
-        return true;
+        if (stops == 0) {  // the field runs past the window
+          slow = true;
+          break;
+        }
+        const size_t end_rel = static_cast<size_t>(__builtin_ctzll(stops));
+        stops &= stops - 1;
+        const size_t end = window_ + end_rel;
+        push(s + i, std::min(end, n) - i);
+        if ((line_bits_ >> end_rel) & 1) {
+          // End of record (or of the text): LF, CRLF or CR.
+          i = end;
+          if (i < n) {
+            if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') ++i;
+            ++i;
+            ++line_;
+          } else {
+            i = n;
+          }
+          pos_ = i;
+          finish(count);
+          return true;
+        }
+        if (count >= max_fields && SkipRestOfRecord(end, start, count, out)) {
+          out->fields = std::span<const std::string_view>(fields, count);
+          return true;
+        }
+        i = end + 1;
       }
-      if (out->fields.size() >= max_fields && SkipRestOfRecord(end, start, out)) return true;
-      i = end + 1;
     }
     // One field starting at i.
     if (i < n && (s[i] == '"' || (s[i] == '=' && i + 1 < n && s[i + 1] == '"'))) {
@@ -196,7 +232,7 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
         if (clean_end && close - i <= kMaxRecordBytes &&
             std::memchr(s + i, '\n', close - i) == nullptr &&
             std::memchr(s + i, '\r', close - i) == nullptr) {
-          out->fields.emplace_back(s + i, close - i);
+          push(s + i, close - i);
           i = after;
           goto field_done;
         }
@@ -237,11 +273,11 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
         }
         scratch_.push_back(s[i++]);
       }
-      out->fields.emplace_back(scratch_.data() + field_start, scratch_.size() - field_start);
+      push(scratch_.data() + field_start, scratch_.size() - field_start);
     } else {
       const size_t field_start = i;
       i = FindFieldEnd(i);
-      out->fields.emplace_back(s + field_start, i - field_start);
+      push(s + field_start, i - field_start);
     }
   field_done:
     if (i - start > kMaxRecordBytes) {
@@ -250,7 +286,10 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
     }
     if (i >= n) break;
     if (s[i] == delimiter_) {
-      if (out->fields.size() >= max_fields && SkipRestOfRecord(i, start, out)) return true;
+      if (count >= max_fields && SkipRestOfRecord(i, start, count, out)) {
+        out->fields = std::span<const std::string_view>(fields, count);
+        return true;
+      }
       ++i;
       continue;
     }
@@ -261,7 +300,7 @@ bool CsvTokenizer::Next(CsvRecord* out, size_t max_fields) {
     break;
   }
   pos_ = i;
-  out->field_count = out->fields.size();
+  finish(count);
   return true;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,8 @@ inline constexpr size_t kMaxRecordBytes = 1 << 20;
 
 struct CsvRecord {
   size_t line = 0;  // 1-based line where the record starts
-  std::vector<std::string_view> fields;
+  // Valid until the tokenizer's next call.
+  std::span<const std::string_view> fields;
   // Fields in the record; more than fields.size() when Next() was asked for
   // only the first few.
   size_t field_count = 0;
@@ -53,7 +55,7 @@ class CsvTokenizer {
 
  private:
   bool Fail(size_t line, std::string message);
-  bool SkipRestOfRecord(size_t i, size_t start, CsvRecord* out);
+  bool SkipRestOfRecord(size_t i, size_t start, size_t materialised, CsvRecord* out);
   // Fields are found through bit masks over a 64-byte window of the text
   // (SSE2 where available): bit k of a mask stands for text_[window_ + k].
   void LoadWindow(size_t base);
@@ -71,6 +73,7 @@ class CsvTokenizer {
   uint64_t quote_bits_ = 0;  // '"'
   size_t record_line_ = 0;
   std::string scratch_;  // unescaped quoted fields; sized so views never move
+  std::vector<std::string_view> fields_;  // the current record's fields
   Status status_;
 };
 

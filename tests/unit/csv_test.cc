@@ -15,6 +15,9 @@ std::vector<std::vector<std::string>> All(std::string_view text, char d, Status*
 }
 
 using Rows = std::vector<std::vector<std::string>>;
+using Views = std::vector<std::string_view>;
+
+Views Fields(const CsvRecord& rec) { return Views(rec.fields.begin(), rec.fields.end()); }
 
 TEST(Csv, LineEndsLfCrlfAndLoneCr) {
   const Rows want = {{"a", "b"}, {"c", "d"}};
@@ -71,14 +74,14 @@ TEST(Csv, MaxFieldsCountsTheRestWithoutSplittingIt) {
   CsvTokenizer tok("a|b|c|d\r\ne|f|g|h\rx|y\n", '|', "t.csv");
   CsvRecord rec;
   ASSERT_TRUE(tok.Next(&rec, 2));
-  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(Fields(rec), (Views{"a", "b"}));
   EXPECT_EQ(rec.field_count, 4u);
   ASSERT_TRUE(tok.Next(&rec, 2));
   EXPECT_EQ(rec.line, 2u);
   EXPECT_EQ(rec.field_count, 4u);
   ASSERT_TRUE(tok.Next(&rec, 2));
   EXPECT_EQ(rec.line, 3u);
-  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"x", "y"}));
+  EXPECT_EQ(Fields(rec), (Views{"x", "y"}));
   EXPECT_EQ(rec.field_count, 2u);
   EXPECT_FALSE(tok.Next(&rec, 2));
 }
@@ -102,7 +105,7 @@ TEST(Csv, RetryRecordInFullReadsTheSameRecordAgain) {
   EXPECT_EQ(rec.field_count, 4u);
   tok.RetryRecordInFull();
   ASSERT_TRUE(tok.Next(&rec));
-  EXPECT_EQ(rec.fields, (std::vector<std::string_view>{"a", "b", "c", ""}));
+  EXPECT_EQ(Fields(rec), (Views{"a", "b", "c", ""}));
   ASSERT_TRUE(tok.Next(&rec));
   EXPECT_EQ(rec.line, 2u);
 }
