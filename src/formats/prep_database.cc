@@ -36,6 +36,32 @@ inline std::optional<int64_t> ParseDigits(std::string_view s) {
   return v;
 }
 
+// ParseDigits for cells of up to eight characters that lie inside `text`
+// with at least eight bytes before their end: the eight bytes ending at the
+// cell are read at once, the bytes before the cell replaced by '0', checked and
+// converted without a branch per digit (most vote cells are 1-4 digits).
+inline std::optional<int64_t> ParseDigitsIn(std::string_view cell, std::string_view text) {
+  const size_t len = cell.size();
+  const char* end = cell.data() + len;
+  if (len == 0 || len > 8 || end - 8 < text.data() || end > text.data() + text.size()) {
+    return ParseDigits(cell);
+  }
+  uint64_t w;
+  std::memcpy(&w, end - 8, 8);
+  const uint64_t before = len == 8 ? 0 : (uint64_t{1} << (8 * (8 - len))) - 1;
+  w = (w & ~before) | (0x3030303030303030ULL & before);
+  // Every byte in '0'..'9': no high bit in (w + 0x46) nor in (w - 0x30).
+  if ((((w + 0x4646464646464646ULL) | (w - 0x3030303030303030ULL)) & 0x8080808080808080ULL) != 0) {
+    return std::nullopt;
+  }
+  w -= 0x3030303030303030ULL;
+  w = (w * 10) + (w >> 8);
+  w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return static_cast<int64_t>(w);
+}
+
 std::optional<int64_t> ParseCountSlow(std::string_view s);
 
 // A count as publishers write it: "1234", "1,234" (thousands), "1234.0".
@@ -665,7 +691,7 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
       CaptureValue& vote = acta.votos[k];
       acta.aplica[k] = 1;
       // Most cells are bare digits: no normalisation needed.
-      if (auto raw = ParseDigits(acta.cells[col])) {
+      if (auto raw = ParseDigitsIn(acta.cells[col], slice.text)) {
         vote = CaptureValue::Count(*raw);
         continue;
       }

@@ -565,6 +565,31 @@ TEST(Dialect, BadVoteCellNamesItsColumn) {
       << r.status().message();
 }
 
+TEST(Dialect, CountsOfEveryLengthUpToNineDigits) {
+  // Vote cells of 1 to 9 digits (the reader converts up to 8 at once), with
+  // leading zeros and protections; the column totals are plain sums.
+  std::string csv =
+      "ACTAS_ESPERADAS|ACTAS_CONTABILIZADAS\n9|9\n\n"
+      "CLAVE_ACTA|TIPO_CASILLA|PAN|NULOS|TOTAL_VOTOS_CALCULADO|LISTA_NOMINAL|CONTABILIZADA\n";
+  int64_t pan = 0;
+  int64_t nulos = 0;
+  const std::vector<std::string> cells = {"7",        "10",        "205",     "0999",    "'4321'",
+                                          "=\"54321\"", "123456",   "9876543", "12345678"};
+  for (size_t k = 0; k < cells.size(); ++k) {
+    const int64_t value = std::stoll(cells[k].substr(cells[k].find_first_of("0123456789")));
+    pan += value;
+    nulos += static_cast<int64_t>(k) * 111111111;
+    csv += "A" + std::to_string(k) + "|B|" + cells[k] + "|" + std::to_string(k * 111111111) +
+           "|-|999999999|1\n";
+  }
+  auto db = formats::PrepDatabase::Open("lengths.csv", csv);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto r = CheckDatabase(**db, CheckOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Column(*r, "PAN"), pan);
+  EXPECT_EQ(Column(*r, "NULOS"), nulos);
+}
+
 TEST(ParseObservacion, CompoundSentence) {
   const auto o = formats::ParseObservacion("EXCEDE LISTA NOMINAL. ALGUN CAMPO ILEGIBLE O SIN DATO");
   EXPECT_TRUE(o.recognised);
