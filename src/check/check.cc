@@ -25,7 +25,7 @@ struct Accumulator {
   domain::LevelTally tally;
   ActaCounts actas;
   Reclassification reclass;
-  domain::ActaCaptura captura;      // applicable vote columns only
+  domain::ActaCaptura captura;  // applicable vote columns only
   size_t max_examples = 5;
   bool computos = false;  // no CONTABILIZADA to reclassify against
   // Mixed ILEGIBLE/SIN DATO actas, by published CONTABILIZADA; which of the two
@@ -197,11 +197,10 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
     for (size_t i = 0; i < slices.size(); ++i) {
       accs[i].max_examples = options.max_examples;
       accs[i].computos = db.layout().computos;
-      workers.emplace_back(
-          [&, i] {
-            statuses[i] = db.ForEachActaIn(slices[i], visitor(accs[i]), &lines[i],
-                                           formats::PrepDatabase::Cells::kCounting);
-          });
+      workers.emplace_back([&, i] {
+        statuses[i] = db.ForEachActaIn(slices[i], visitor(accs[i]), &lines[i],
+                                       formats::PrepDatabase::Cells::kCounting);
+      });
     }
     for (auto& w : workers) w.join();
     const bool all_ok =
@@ -223,8 +222,8 @@ Result<Accumulator> Accumulate(const formats::PrepDatabase& db, const CheckOptio
   acc.computos = db.layout().computos;
   const auto whole = db.Slices(1);
   if (!whole.empty()) {
-    PREP_RETURN_IF_ERROR(db.ForEachActaIn(whole[0], visitor(acc), nullptr,
-                                          formats::PrepDatabase::Cells::kCounting));
+    PREP_RETURN_IF_ERROR(
+        db.ForEachActaIn(whole[0], visitor(acc), nullptr, formats::PrepDatabase::Cells::kCounting));
   }
   return acc;
 }

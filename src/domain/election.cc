@@ -48,6 +48,45 @@ VoteColumnKind ClassifyVoteColumnName(std::string_view name) {
   return VoteColumnKind::kPartido;
 }
 
+std::vector<VoteColumn> ContestColumns(const std::vector<Partido>& partidos,
+                                       const std::vector<Coalicion>& coaliciones,
+                                       int candidaturas_independientes) {
+  std::vector<VoteColumn> columns;
+  for (const Partido& p : partidos) columns.push_back({p.siglas, VoteColumnKind::kPartido, {}});
+  for (const Coalicion& c : coaliciones) {
+    const size_t n = c.partidos.size();
+    // Subsets of two or more, by size descending, then in ballot order
+    // (lexicographic over positions), as the published files list them.
+    for (size_t size = n; size >= 2; --size) {
+      std::vector<size_t> pick(size);
+      for (size_t i = 0; i < size; ++i) pick[i] = i;
+      while (true) {
+        VoteColumn col;
+        col.kind = VoteColumnKind::kCombinacion;
+        col.name = "C";
+        for (size_t i : pick) {
+          col.name += "_" + c.partidos[i];
+          col.partidos.push_back(c.partidos[i]);
+        }
+        columns.push_back(std::move(col));
+        // Next combination of `size` positions out of n.
+        size_t k = size;
+        while (k > 0 && pick[k - 1] == n - size + k - 1) --k;
+        if (k == 0) break;
+        ++pick[k - 1];
+        for (size_t j = k; j < size; ++j) pick[j] = pick[j - 1] + 1;
+      }
+    }
+  }
+  for (int i = 1; i <= candidaturas_independientes; ++i) {
+    columns.push_back(
+        {"CAND_IND_" + std::to_string(i), VoteColumnKind::kCandidaturaIndependiente, {}});
+  }
+  columns.push_back({"NO_REGISTRADOS", VoteColumnKind::kNoRegistrados, {}});
+  columns.push_back({"NULOS", VoteColumnKind::kNulos, {}});
+  return columns;
+}
+
 std::optional<size_t> Catalogo::FindActa(std::string_view clave_acta) const {
   auto it = acta_index_.find(clave_acta);
   if (it == acta_index_.end()) return std::nullopt;
@@ -56,7 +95,9 @@ std::optional<size_t> Catalogo::FindActa(std::string_view clave_acta) const {
 
 void Catalogo::RebuildIndex() {
   acta_index_.clear();
-  for (size_t i = 0; i < actas.size(); ++i) acta_index_.emplace(actas[i].id.Clave(), i);
+  for (size_t i = 0; i < actas.size(); ++i) {
+    acta_index_.emplace(actas[i].clave.empty() ? actas[i].id.Clave() : actas[i].clave, i);
+  }
 }
 
 }  // namespace prep::domain

@@ -85,6 +85,32 @@ struct VoteColumn {
   std::vector<std::string> partidos;  // for kCombinacion: the siglas it combines
 };
 
+struct Partido {
+  std::string siglas;  // as in the column name: PAN, PRI, MORENA, UDC
+  std::string nombre;
+};
+
+// A coalition: its partidos may be marked together on a ballot, and every
+// combination of two or more of them is counted in a column of its own.
+struct Coalicion {
+  std::string nombre;
+  std::vector<std::string> partidos;  // siglas, in ballot order
+};
+
+struct CandidaturaIndependiente {
+  std::string nombre;
+  int distrito = 0;  // where it runs; its column is "-" elsewhere
+};
+
+// The vote columns of a contest in the official order: each partido, then for
+// each coalición its 2^n − 1 − n combinations (largest first, in ballot order:
+// C_PAN_PRD_PESQROO, C_PAN_PRD, C_PAN_PESQROO, C_PRD_PESQROO), then
+// CAND_IND_1..k (k = the most candidaturas independientes in one distrito),
+// NO_REGISTRADOS and NULOS.
+std::vector<VoteColumn> ContestColumns(const std::vector<Partido>& partidos,
+                                       const std::vector<Coalicion>& coaliciones,
+                                       int candidaturas_independientes);
+
 // Guesses the kind of a published vote column from its name (C_A_B, A-B, A_B
 // with known partidos, CAND_IND_n, NO_REGISTRADOS/AS, NULOS).
 VoteColumnKind ClassifyVoteColumnName(std::string_view name);
@@ -102,6 +128,9 @@ struct ActaId {
 
 struct Acta {
   ActaId id;
+  // CLAVE_ACTA as the publisher writes it, when it differs from id.Clave()
+  // (TIPO_ACTA in one or two digits: 230085B010002 in IEQROO 2019).
+  std::string clave;
   ActaKind kind = ActaKind::kMayoriaRelativa;
   size_t casilla_index = 0;  // into Catalogo::casillas
 };
@@ -117,11 +146,15 @@ struct Catalogo {
   std::string entidad_nombre;
   std::string eleccion;  // e.g. "DIPUTACIONES LOCALES"
   std::vector<Distrito> distritos;
+  std::vector<Partido> partidos;
+  std::vector<Coalicion> coaliciones;
+  std::vector<CandidaturaIndependiente> candidaturas_independientes;
   std::vector<Casilla> casillas;
   std::vector<Acta> actas;
   std::vector<VoteColumn> columns;
 
-  // Index of the acta with this CLAVE_ACTA, or nullopt (fuera de catálogo).
+  // Index of the acta with this CLAVE_ACTA (Acta::clave, or id.Clave() when
+  // empty), or nullopt (fuera de catálogo).
   std::optional<size_t> FindActa(std::string_view clave_acta) const;
   // Must be called after actas change, before FindActa.
   void RebuildIndex();

@@ -72,7 +72,7 @@ class CsvTokenizer {
   uint64_t line_bits_ = 0;   // CR or LF (and past the end)
   uint64_t quote_bits_ = 0;  // '"'
   size_t record_line_ = 0;
-  std::string scratch_;  // unescaped quoted fields; sized so views never move
+  std::string scratch_;                   // unescaped quoted fields; sized so views never move
   std::vector<std::string_view> fields_;  // the current record's fields
   Status status_;
 };

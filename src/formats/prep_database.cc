@@ -613,11 +613,10 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
     }
     if (rec.IsBlank()) continue;
     if (rec.field_count < ncols) {
-      return Status::InvalidArgument(At(name, rec.line) + std::to_string(rec.field_count) +
-                                     " fields where the header (line " +
-                                     std::to_string(L.dialect.column_header_line) + ") has " +
-                                     std::to_string(ncols) + "; is the delimiter '" +
-                                     DelimiterName(L.dialect.delimiter) + "'?");
+      return Status::InvalidArgument(
+          At(name, rec.line) + std::to_string(rec.field_count) + " fields where the header (line " +
+          std::to_string(L.dialect.column_header_line) + ") has " + std::to_string(ncols) +
+          "; is the delimiter '" + DelimiterName(L.dialect.delimiter) + "'?");
     }
     for (size_t i = ncols; i < rec.fields.size(); ++i) {
       if (!TrimSpaces(rec.fields[i]).empty()) {
@@ -626,7 +625,8 @@ Status PrepDatabase::ForEachActaIn(const TableSlice& slice, const ActaVisitor& v
       }
     }
     acta.line = rec.line;
-    acta.cells = std::span<const std::string_view>(rec.fields.data(), std::min(ncols, rec.fields.size()));
+    acta.cells =
+        std::span<const std::string_view>(rec.fields.data(), std::min(ncols, rec.fields.size()));
     auto cell = [&](int col) -> std::string_view {
       return col >= 0 ? NormalizeCell(acta.cells[static_cast<size_t>(col)]) : std::string_view();
     };

@@ -109,9 +109,9 @@ Scan ScanBytes(std::string_view s) {
     if (end - p >= 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       const __m128i below = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-      const __m128i allowed = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-          _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+      const __m128i allowed = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
       const __m128i bad =
           _mm_or_si128(_mm_andnot_si128(allowed, below), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
       const int mask = _mm_movemask_epi8(bad);
@@ -170,10 +170,12 @@ Scan ScanBytesParallel(std::string_view s) {
   std::thread worker([&] { second = ScanBytes(s.substr(cut)); });
   Scan first = ScanBytes(s.substr(0, cut));
   worker.join();
-  if (first.first_invalid == std::string_view::npos && second.first_invalid != std::string_view::npos) {
+  if (first.first_invalid == std::string_view::npos &&
+      second.first_invalid != std::string_view::npos) {
     first.first_invalid = cut + second.first_invalid;
   }
-  if (first.first_control == std::string_view::npos && second.first_control != std::string_view::npos) {
+  if (first.first_control == std::string_view::npos &&
+      second.first_control != std::string_view::npos) {
     first.first_control = cut + second.first_control;
   }
   first.multibyte += second.multibyte;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "check/check.h"
+#include "formats/catalogo.h"
+#include "formats/source.h"
 
 namespace prep::check {
 namespace {
@@ -212,6 +214,56 @@ TEST(Golden, Tamaulipas2023ComputosAreAnIndependentAnswerKey) {
   EXPECT_EQ(Col(r, "MORENA"), 386173);
   EXPECT_EQ(Col(r, "PAN"), 100847);
   EXPECT_EQ(Col(r, "PT"), 31985);
+}
+
+TEST(Golden, CatalogoOfQuintanaRoo2019) {
+  // Counted independently of prep (one row per acta, keys all distinct):
+  // 2,136 actas in 2,136 casillas (11 especiales, each published with its
+  // TIPO_ACTA 3 acta only), 15 distritos, lista nominal 1,247,995.
+  auto files =
+      formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+  ASSERT_TRUE(files.ok());
+  auto db = formats::PrepDatabase::Open((*files)[0].name, std::move((*files)[0].bytes));
+  ASSERT_TRUE(db.ok());
+  auto cat = formats::CatalogoFromDatabase(**db);
+  ASSERT_TRUE(cat.ok()) << cat.status().message();
+  EXPECT_EQ(cat->entidad_id, 23);
+  EXPECT_EQ(cat->entidad_nombre, "QUINTANA ROO");
+  EXPECT_EQ(cat->eleccion, "DIPUTACIONES LOCALES");
+  EXPECT_EQ(cat->actas.size(), 2136u);
+  EXPECT_EQ(cat->casillas.size(), 2136u);
+  EXPECT_EQ(cat->distritos.size(), 15u);
+  int64_t ln = 0;
+  int especiales = 0;
+  for (const auto& c : cat->casillas) {
+    ln += c.lista_nominal;
+    especiales += c.IsEspecial();
+  }
+  EXPECT_EQ(ln, 1247995);
+  EXPECT_EQ(especiales, 11);
+  ASSERT_EQ(cat->columns.size(), 23u);
+  EXPECT_EQ(cat->partidos.size(), 10u);
+  EXPECT_EQ(cat->columns[10].name, "C_PAN_PRD_PESQROO");
+  EXPECT_EQ(cat->columns[10].partidos, (std::vector<std::string>{"PAN", "PRD", "PESQROO"}));
+  EXPECT_EQ(cat->columns[18].kind, domain::VoteColumnKind::kCandidaturaIndependiente);
+  EXPECT_EQ(cat->columns[22].kind, domain::VoteColumnKind::kNulos);
+  ASSERT_TRUE(cat->FindActa("230085B010002").has_value());
+  EXPECT_EQ(cat->casillas[cat->actas[*cat->FindActa("230085B010002")].casilla_index].lista_nominal,
+            483);
+}
+
+TEST(Golden, CatalogoOfTamaulipas2023LeavesFueraDeCatalogoOut) {
+  auto files = formats::ReadResultsFiles(
+      kData + "/tamps2023-sen-ext-ine/20230220_1105_PREP_SEN_TAMPS_ext.zip");
+  ASSERT_TRUE(files.ok());
+  auto db = formats::PrepDatabase::Open((*files)[0].name, std::move((*files)[0].bytes));
+  ASSERT_TRUE(db.ok());
+  auto cat = formats::CatalogoFromDatabase(**db);
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->actas.size(), 4778u);  // 4,782 rows − 4 fuera de catálogo
+  EXPECT_EQ(cat->columns[6].name, "PAN-PRI-PRD");
+  EXPECT_EQ(cat->columns[6].kind, domain::VoteColumnKind::kCombinacion);
+  EXPECT_EQ(cat->columns[11].kind, domain::VoteColumnKind::kNoRegistrados);  // NO_REGISTRADAS
 }
 
 }  // namespace

@@ -573,8 +573,8 @@ TEST(Dialect, CountsOfEveryLengthUpToNineDigits) {
       "CLAVE_ACTA|TIPO_CASILLA|PAN|NULOS|TOTAL_VOTOS_CALCULADO|LISTA_NOMINAL|CONTABILIZADA\n";
   int64_t pan = 0;
   int64_t nulos = 0;
-  const std::vector<std::string> cells = {"7",        "10",        "205",     "0999",    "'4321'",
-                                          "=\"54321\"", "123456",   "9876543", "12345678"};
+  const std::vector<std::string> cells = {"7",          "10",     "205",     "0999",    "'4321'",
+                                          "=\"54321\"", "123456", "9876543", "12345678"};
   for (size_t k = 0; k < cells.size(); ++k) {
     const int64_t value = std::stoll(cells[k].substr(cells[k].find_first_of("0123456789")));
     pan += value;

@@ -1,0 +1,93 @@
+#include "domain/election.h"
+
+#include <gtest/gtest.h>
+
+namespace prep::domain {
+namespace {
+
+std::vector<std::string> Names(const std::vector<VoteColumn>& cols) {
+  std::vector<std::string> out;
+  for (const auto& c : cols) out.push_back(c.name);
+  return out;
+}
+
+TEST(ContestColumns, ReproducesTheQuintanaRoo2019Header) {
+  // The vote columns of QROO_DIP_LOC_2019.csv, in the file's order.
+  const std::vector<Partido> partidos = {
+      {"PAN", ""}, {"PRI", ""},    {"PRD", ""}, {"PVEM", ""},  {"PT", ""},
+      {"MC", ""},  {"MORENA", ""}, {"MAS", ""}, {"CQROO", ""}, {"PESQROO", ""}};
+  const std::vector<Coalicion> coaliciones = {
+      {"Orden y Desarrollo", {"PAN", "PRD", "PESQROO"}},
+      {"Juntos Haremos Historia", {"PVEM", "PT", "MORENA"}}};
+  const auto cols = ContestColumns(partidos, coaliciones, 3);
+  EXPECT_EQ(Names(cols), (std::vector<std::string>{"PAN",
+                                                   "PRI",
+                                                   "PRD",
+                                                   "PVEM",
+                                                   "PT",
+                                                   "MC",
+                                                   "MORENA",
+                                                   "MAS",
+                                                   "CQROO",
+                                                   "PESQROO",
+                                                   "C_PAN_PRD_PESQROO",
+                                                   "C_PAN_PRD",
+                                                   "C_PAN_PESQROO",
+                                                   "C_PRD_PESQROO",
+                                                   "C_PVEM_PT_MORENA",
+                                                   "C_PVEM_PT",
+                                                   "C_PVEM_MORENA",
+                                                   "C_PT_MORENA",
+                                                   "CAND_IND_1",
+                                                   "CAND_IND_2",
+                                                   "CAND_IND_3",
+                                                   "NO_REGISTRADOS",
+                                                   "NULOS"}));
+  EXPECT_EQ(cols[10].kind, VoteColumnKind::kCombinacion);
+  EXPECT_EQ(cols[10].partidos, (std::vector<std::string>{"PAN", "PRD", "PESQROO"}));
+  EXPECT_EQ(cols[18].kind, VoteColumnKind::kCandidaturaIndependiente);
+  EXPECT_EQ(cols.back().kind, VoteColumnKind::kNulos);
+}
+
+TEST(ContestColumns, FivePartyCoalitionHasTwentySixCombinations) {
+  // Puebla 2018: PAN-PRD-MC-CPP-PSI gives 2^5 − 1 − 5 = 26 combination columns,
+  // from C_PAN_PRD_MC_CPP_PSI down to C_CPP_PSI, as in PUE_GOB_2018.csv.
+  const auto cols =
+      ContestColumns({}, {{"Por Puebla al Frente", {"PAN", "PRD", "MC", "CPP", "PSI"}}}, 0);
+  ASSERT_EQ(cols.size(), 26u + 2u);
+  EXPECT_EQ(cols[0].name, "C_PAN_PRD_MC_CPP_PSI");
+  EXPECT_EQ(cols[1].name, "C_PAN_PRD_MC_CPP");
+  EXPECT_EQ(cols[5].name, "C_PRD_MC_CPP_PSI");
+  EXPECT_EQ(cols[6].name, "C_PAN_PRD_MC");
+  EXPECT_EQ(cols[25].name, "C_CPP_PSI");
+}
+
+TEST(ContestColumns, NoCoalitionsNoIndependientes) {
+  EXPECT_EQ(Names(ContestColumns({{"PRI", ""}}, {}, 0)),
+            (std::vector<std::string>{"PRI", "NO_REGISTRADOS", "NULOS"}));
+}
+
+TEST(CasillaId, ClaveFollowsTheLeeme) {
+  CasillaId id{23, 85, TipoCasilla::kBasica, 1, 0};
+  EXPECT_EQ(id.Clave(), "230085B0100");
+  ActaId acta{{5, 1234, TipoCasilla::kEspecial, 1, 0}, "03"};
+  EXPECT_EQ(acta.Clave(), "051234S010003");
+}
+
+TEST(Catalogo, FindsActasByClave) {
+  Catalogo c;
+  c.actas.push_back({{{23, 85, TipoCasilla::kBasica, 1, 0}, "02"},
+                     "230085B010002",
+                     ActaKind::kMayoriaRelativa,
+                     0});
+  c.actas.push_back(
+      {{{23, 85, TipoCasilla::kContigua, 1, 0}, "02"}, "", ActaKind::kMayoriaRelativa, 1});
+  c.RebuildIndex();
+  EXPECT_EQ(c.FindActa("230085B010002"), 0u);  // by its published clave
+  EXPECT_EQ(c.FindActa("230085C010002"), 1u);  // by id.Clave(): TIPO_ACTA "02"
+  EXPECT_FALSE(c.FindActa("230085B01002").has_value());
+  EXPECT_FALSE(c.FindActa("230085C020002").has_value());
+}
+
+}  // namespace
+}  // namespace prep::domain
