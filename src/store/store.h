@@ -1,0 +1,71 @@
+// The append-only, hash-chained event log of the proceso técnico operativo.
+//
+// Every operation (acopio, digitalización, captura, verificación, cotejo, user
+// and configuration changes) is one Event. Each event carries the SHA-256 of
+// the one before it, so any change to a stored event breaks the chain at that
+// event, and VerifyChain() names it. Acta state is materialised from the log
+// (src/ops) and can always be rebuilt by replaying it.
+//
+// A success from Append() means the event is durable (on disk, fsynced). Every
+// append carries the client's idempotency key: a retry with the same key and
+// the same content returns the stored event; with other content it is refused,
+// so a retried request never applies twice.
+// Thread-safety: implementations are safe to call from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace prep::store {
+
+// What a caller asks to record.
+struct EventDraft {
+  std::string type;             // "acopio", "captura", ...
+  std::string acta;             // CLAVE_ACTA, or "" for events about no acta
+  std::string actor;            // user name
+  std::string site;             // CATD or CCV
+  int64_t at_ms = 0;            // UTC milliseconds since the epoch (the caller's Clock)
+  std::string payload;          // JSON text; stored and hashed byte for byte
+  std::string idempotency_key;  // chosen by the client; unique per actor
+};
+
+struct Event : EventDraft {
+  int64_t seq = 0;        // 1, 2, 3, ... with no gaps
+  std::string prev_hash;  // hex SHA-256 of event seq-1 (64 zeros for the first)
+  std::string hash;       // hex SHA-256 of this event (see EventHash)
+};
+
+struct AppendResult {
+  Event event;
+  bool replayed = false;  // the idempotency key was seen: nothing was written
+};
+
+// The hash that chains `e` to its predecessor: SHA-256 over prev_hash, seq and
+// every field of the draft, each length-prefixed so no two events collide by
+// concatenation. Hex, lower case.
+std::string EventHash(const Event& e);
+inline constexpr char kGenesisHash[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<AppendResult> Append(const EventDraft& draft) = 0;
+  // Events with seq in [from_seq, from_seq + limit), in order.
+  virtual Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) = 0;
+  virtual Result<int64_t> LastSeq() = 0;
+  // Recomputes every hash in order. Not OK when an event does not match: the
+  // message names the first such event ("event 17 (captura, acta ...): ...").
+  virtual Status VerifyChain() = 0;
+};
+
+// Opens (creating it if needed) a SQLite store at `path`: WAL journal,
+// synchronous=FULL, the chain verified on open.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace prep::store
