@@ -1,0 +1,1 @@
+// Placeholder: the election configuration reader is being written.
