@@ -1,14 +1,37 @@
 // `prep`: the command line. Thin: parse flags, call the libraries, map
 // Status to exit codes (0 ok, 1 a finding such as a mismatch, 2 unusable input).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "check/check.h"
+#include "cli/operacion.h"
 
 namespace {
+
+// A password from standard input (one line), so it never shows in `ps` or
+// in the shell history.
+std::string LeerPassword(const char* para) {
+  if (isatty(0)) std::cerr << "Contraseña de " << para << ": " << std::flush;
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+int Report(const prep::Status& s, const std::string& ok_message) {
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
+  std::cout << ok_message << "\n";
+  return 0;
+}
 
 int RunCheck(const std::string& file, bool json, size_t threads, size_t examples) {
   prep::check::CheckOptions options;
@@ -59,6 +82,33 @@ int main(int argc, char** argv) {
   check->add_option("--examples", examples, "ejemplos por tipo de discrepancia")
       ->check(CLI::Range(0, 1000));
 
+  std::string config, from_csv, data, admin;
+  CLI::App* init = app.add_subcommand("init", "Crea la carpeta de datos de una elección");
+  auto* opt_config = init->add_option("--config", config, "archivo de configuración (TOML)");
+  auto* opt_csv = init->add_option("--from-prep-csv", from_csv, "base de datos PREP publicada (CSV o zip)");
+  opt_config->excludes(opt_csv);
+  init->add_option("--data", data, "carpeta de datos (vacía)")->required();
+  init->add_option("--admin", admin, "crea el primer administrador (contraseña por la entrada estándar)");
+
+  std::string usuario, rol, sitio, como;
+  CLI::App* users = app.add_subcommand("users", "Gestiona usuarios");
+  users->require_subcommand(1);
+  CLI::App* users_add = users->add_subcommand("add", "Crea un usuario (contraseñas por la entrada estándar: la del administrador y la nueva)");
+  users_add->add_option("--data", data, "carpeta de datos")->required();
+  users_add->add_option("--como", como, "administrador que la crea")->required();
+  users_add->add_option("NOMBRE", usuario)->required();
+  users_add->add_option("ROL", rol)->required();
+  users_add->add_option("SITIO", sitio)->required();
+  CLI::App* users_list = users->add_subcommand("list", "Lista los usuarios");
+  users_list->add_option("--data", data, "carpeta de datos")->required();
+
+  std::string listen = "127.0.0.1:8080";
+  int server_threads = 2;
+  CLI::App* serve = app.add_subcommand("serve", "Sirve la API de operación");
+  serve->add_option("--data", data, "carpeta de datos")->required();
+  serve->add_option("--listen", listen, "dirección:puerto (por omisión 127.0.0.1:8080)");
+  serve->add_option("--threads", server_threads, "hilos del servidor")->check(CLI::Range(1, 64));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -66,5 +116,41 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (check->parsed()) return RunCheck(file, json, threads, examples);
+  if (init->parsed()) {
+    if (config.empty() == from_csv.empty()) {
+      std::cerr << "prep init: use --config FILE or --from-prep-csv FILE\n";
+      return 2;
+    }
+    const std::string password = admin.empty() ? "" : LeerPassword(admin.c_str());
+    const prep::Status s = config.empty() ? prep::cli::InitDesdePrepCsv(from_csv, data, admin, password)
+                                          : prep::cli::InitDesdeConfig(config, data, admin, password);
+    return Report(s, "prep init: elección creada en " + data);
+  }
+  if (users_add->parsed()) {
+    const std::string admin_password = LeerPassword(como.c_str());
+    const std::string nueva = LeerPassword(usuario.c_str());
+    auto servicio = prep::cli::AbrirServicio(data);
+    if (!servicio.ok()) return Report(servicio.status(), "");
+    auto& dir = (*servicio)->directorio();
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    auto sesion = dir.Login(como, admin_password, now);
+    if (!sesion.ok()) return Report(sesion.status(), "");
+    auto actor = dir.Autenticar(sesion->token, now);
+    if (!actor.ok()) return Report(actor.status(), "");
+    const prep::Status s = dir.CrearUsuario(*actor, usuario, rol, sitio, nueva, now);
+    (void)dir.Logout(sesion->token, now);
+    return Report(s, "prep users: " + usuario + " creado (" + rol + ", " + sitio + ")");
+  }
+  if (users_list->parsed()) {
+    auto servicio = prep::cli::AbrirServicio(data);
+    if (!servicio.ok()) return Report(servicio.status(), "");
+    for (const auto& u : (*servicio)->directorio().Usuarios()) {
+      std::cout << u.nombre << "\t" << prep::auth::NombreRol(u.rol) << "\t" << u.sitio << "\t"
+                << (u.activo ? "activo" : "inactivo") << "\n";
+    }
+    return 0;
+  }
+  if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads);
   return 2;
 }

@@ -154,6 +154,19 @@ class SqliteStore : public Store {
     return out;
   }
 
+  Result<std::optional<Event>> FindByKey(const std::string& actor,
+                                         const std::string& idempotency_key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Statement find(db_, (std::string("SELECT ") + kColumns +
+                         " FROM events WHERE actor = ?1 AND idempotency_key = ?2")
+                            .c_str());
+    if (!find.ok()) return Error("look up the idempotency key");
+    find.Bind(1, actor);
+    find.Bind(2, idempotency_key);
+    if (sqlite3_step(find.get()) == SQLITE_ROW) return std::optional<Event>(RowToEvent(find));
+    return std::optional<Event>();
+  }
+
   Result<int64_t> LastSeq() override {
     std::lock_guard<std::mutex> lock(mu_);
     return last_seq_;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ class Store {
   // Events with seq in [from_seq, from_seq + limit), in order.
   virtual Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) = 0;
   virtual Result<int64_t> LastSeq() = 0;
+  // The event `actor` recorded under `idempotency_key`, if any.
+  virtual Result<std::optional<Event>> FindByKey(const std::string& actor,
+                                                 const std::string& idempotency_key) = 0;
   // Recomputes every hash in order. Not OK when an event does not match: the
   // message names the first such event ("event 17 (captura, acta ...): ...").
   virtual Status VerifyChain() = 0;

@@ -1,0 +1,61 @@
+// The operations API (/api/v1): the proceso técnico operativo over HTTP.
+//
+// Every write is: authenticate the bearer token (src/auth) → check the
+// Idempotency-Key (a retry returns the stored answer; the same key with
+// another request is a 409) → authorise the role and the CATD/CCV scope →
+// check the acta's workflow rules (src/ops) → append the event durably
+// (src/store) → apply it. A refused request changes nothing and is written to
+// the audit trail, as is every allowed one. Users and the audit trail live in
+// the same hash-chained log as the actas.
+// Thread-safety: the router's handlers may run on many threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "auth/users.h"
+#include "base/status.h"
+#include "domain/election.h"
+#include "http/server.h"
+#include "ops/operaciones.h"
+#include "store/store.h"
+
+namespace prep::http {
+
+struct SedeInfo {
+  std::string tipo;  // "CATD" or "CCV"
+  int distrito = 0;  // for a CATD: the distrito whose actas it receives
+};
+
+struct ServicioOpciones {
+  std::string data_dir;  // prep.sqlite and imagenes/ live here
+  ops::Ajustes ajustes;
+  auth::AjustesDirectorio directorio;
+  std::map<std::string, SedeInfo> sedes;  // by id
+  std::function<int64_t()> reloj;         // UTC ms; injected
+  size_t max_json_bytes = 64 << 10;
+  int64_t reclamo_ms = 10 * 60 * 1000;  // how long a work-queue claim lasts
+};
+
+class Servicio {
+ public:
+  // Opens DATA_DIR/prep.sqlite (verifying its chain) and rebuilds the state
+  // from the log.
+  static Result<std::unique_ptr<Servicio>> Abrir(domain::Catalogo catalogo, ServicioOpciones opciones);
+  ~Servicio();
+
+  std::shared_ptr<const Router> Rutas();
+  auth::Directorio& directorio();
+  store::Store& store();
+  // Applies events appended by others (tests, tools) — not needed in normal use.
+  const ops::Operaciones& operaciones() const;
+
+ private:
+  struct Impl;
+  explicit Servicio(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace prep::http

@@ -1,0 +1,276 @@
+// The operations API end to end: a real server on a loopback port, a real
+// SQLite file, the catálogo of the real Quintana Roo 2019 database, and the
+// vote cells of its actas typed through HTTP as two capturistas would.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/classifier.h"
+#include "formats/catalogo.h"
+#include "formats/prep_database.h"
+#include "formats/source.h"
+#include "http/client.h"
+#include "http/server.h"
+#include "http/servicio.h"
+
+namespace prep {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::Fetch;
+
+const std::string kData = PREP_SHARED_DATA;
+const std::string kPassword = "Clave-de-prueba-2020";
+
+struct FilaQroo {
+  std::string clave;
+  int distrito = 0;
+  std::vector<domain::CaptureValue> valores;
+  std::vector<uint8_t> aplica;
+  int64_t lista_nominal = 0;
+  int64_t representantes = 0;
+  bool especial = false;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("prep_api_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto files = formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+    ASSERT_TRUE(files.ok());
+    auto db = formats::PrepDatabase::Open((*files)[0].name, std::move((*files)[0].bytes));
+    ASSERT_TRUE(db.ok());
+    auto cat = formats::CatalogoFromDatabase(**db);
+    ASSERT_TRUE(cat.ok());
+    ASSERT_TRUE((*db)->ForEachActa([&](const formats::ActaRecord& a) {
+                       if (a.kind != formats::RowKind::kContabilizada || filas_.size() >= 400) return Status::Ok();
+                       filas_.push_back({std::string(a.clave_acta), a.distrito, a.votos, a.aplica, a.lista_nominal,
+                                         a.representantes, a.tipo_casilla == domain::TipoCasilla::kEspecial});
+                       return Status::Ok();
+                     }).ok());
+    http::ServicioOpciones o;
+    o.data_dir = dir_.string();
+    o.reloj = [this] { return reloj_.load(); };
+    o.directorio.password = auth::PasswordParams{1, 8192};  // argon2id, cheap for tests
+    for (int d = 1; d <= 15; ++d) o.sedes["CATD" + std::string(d < 10 ? "0" : "") + std::to_string(d)] = {"CATD", d};
+    o.sedes["CCV01"] = {"CCV", 0};
+    auto s = http::Servicio::Abrir(std::move(*cat), std::move(o));
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    servicio_ = std::move(*s);
+    ASSERT_TRUE(servicio_->directorio().CrearPrimerAdministrador("admin", kPassword, reloj_).ok());
+    http::ServerOptions so;
+    so.max_body_bytes = 2 << 20;
+    server_ = std::make_unique<http::Server>(so, servicio_->Rutas());
+    ASSERT_TRUE(server_->Start().ok());
+    admin_ = Login("admin");
+    for (auto [nombre, rol, sitio] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"acopio1", "acopiador", "CATD01"}, {"digi1", "digitalizador", "CATD01"},
+             {"ana", "capturista", "CCV01"},     {"beto", "capturista", "CCV01"},
+             {"carla", "capturista", "CATD01"},  {"vero", "verificador", "CCV01"},
+             {"coty", "cotejador", "CCV01"},     {"acopio2", "acopiador", "CATD02"}}) {
+      auto r = Post(admin_, "/api/v1/usuarios",
+                    json{{"nombre", nombre}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}.dump(), "");
+      ASSERT_EQ(r.status, 201) << r.body;
+      tokens_[nombre] = Login(nombre);
+    }
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    servicio_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Login(const std::string& u) {
+    auto r = Fetch(server_->port(), "POST", "/api/v1/sesiones", json{{"usuario", u}, {"password", kPassword}}.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("token", "");
+  }
+
+  testing::HttpReply Post(const std::string& token, const std::string& path, const std::string& body,
+                          const std::string& key) {
+    ++reloj_;
+    std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
+    if (!key.empty()) h["Idempotency-Key"] = key;
+    return Fetch(server_->port(), "POST", path, body, h);
+  }
+  testing::HttpReply As(const std::string& user, const std::string& path, const std::string& body) {
+    return Post(tokens_.at(user), path, body, "k" + std::to_string(++keys_));
+  }
+  json Get(const std::string& user, const std::string& path) {
+    auto r = Fetch(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + tokens_.at(user)}});
+    return json::parse(r.body, nullptr, false);
+  }
+  static std::string Png(const std::string& seed) { return std::string("\x89PNG\r\n\x1a\n", 8) + seed; }
+  static json Valores(const FilaQroo& f) {
+    json a = json::array();
+    for (const auto& v : f.valores) {
+      if (v.kind == domain::CaptureKind::kCount) {
+        a.push_back(v.count);
+      } else {
+        a.push_back(v.kind == domain::CaptureKind::kIlegible ? "ILEGIBLE" : "SIN DATO");
+      }
+    }
+    return json{{"valores", a}};
+  }
+  std::string Acta(const FilaQroo& f) const { return "/api/v1/actas/" + f.clave; }
+
+  fs::path dir_;
+  std::atomic<int64_t> reloj_{1'571'000'000'000};
+  std::unique_ptr<http::Servicio> servicio_;
+  std::unique_ptr<http::Server> server_;
+  std::string admin_;
+  std::map<std::string, std::string> tokens_;
+  std::vector<FilaQroo> filas_;
+  int keys_ = 0;
+};
+
+TEST_F(ApiTest, ManyActasFromAcopioToClassification) {
+  int done = 0;
+  for (size_t i = 0; i < filas_.size() && done < 60; ++i) {
+    const FilaQroo& f = filas_[i];
+    if (f.distrito != 1) continue;
+    ++done;
+    ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})").status, 201);
+    ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes?origen=CATD&dispositivo=ESCANER", Png(f.clave), "img-" + f.clave).status, 201);
+    ASSERT_EQ(As("ana", Acta(f) + "/capturas", Valores(f).dump()).status, 201);
+    if (done % 3 == 0) {
+      // Beto mistypes the first field; the verificador settles it against the image.
+      json wrong = Valores(f);
+      wrong["valores"][0] = 9999;
+      ASSERT_EQ(As("beto", Acta(f) + "/capturas", wrong.dump()).status, 201);
+      EXPECT_TRUE(Get("vero", Acta(f))["discrepancia"].get<bool>());
+      EXPECT_EQ(As("vero", Acta(f) + "/verificacion", R"({"aceptar":true})").status, 409);
+      json fix = Valores(f);
+      fix["aceptar"] = false;
+      fix["motivo"] = "el PAN dice otra cifra en la imagen";
+      ASSERT_EQ(As("vero", Acta(f) + "/verificacion", fix.dump()).status, 201);
+    } else {
+      ASSERT_EQ(As("beto", Acta(f) + "/capturas", Valores(f).dump()).status, 201);
+      ASSERT_EQ(As("vero", Acta(f) + "/verificacion", R"({"aceptar":true})").status, 201);
+    }
+    // The classification the API reports is the domain's, on the file's cells.
+    domain::ActaCaptura captura;
+    for (size_t k = 0; k < f.valores.size(); ++k) captura.votos.push_back(f.valores[k]);
+    const auto expected = domain::Classify(
+        captura, {f.lista_nominal, f.representantes, f.especial, std::nullopt});
+    const json view = Get("vero", Acta(f));
+    EXPECT_EQ(view["verificada"], true);
+    EXPECT_EQ(view["contabilizada"], expected.contabilizada) << f.clave;
+    EXPECT_EQ(view["valores"], Valores(f)["valores"]);
+    // Blind capture: a capturista never sees values.
+    EXPECT_FALSE(Get("ana", Acta(f)).contains("valores_capturas"));
+  }
+  EXPECT_EQ(done, 60);
+  EXPECT_TRUE(servicio_->store().VerifyChain().ok());
+}
+
+TEST_F(ApiTest, RulesAreEnforcedServerSide) {
+  const FilaQroo& f = filas_[0];  // distrito 1
+  ASSERT_EQ(f.distrito, 1);
+  ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+  ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png("x"), "img").status, 201);
+  ASSERT_EQ(As("ana", Acta(f) + "/capturas", Valores(f).dump()).status, 201);
+  // The same person cannot capture an acta twice.
+  EXPECT_EQ(As("ana", Acta(f) + "/capturas", Valores(f).dump()).status, 409);
+  // A capturista cannot verify.
+  EXPECT_EQ(As("carla", Acta(f) + "/verificacion", R"({"aceptar":true})").status, 403);
+  // A CATD user cannot act for another CATD's acta.
+  const FilaQroo* otro = nullptr;
+  for (const auto& g : filas_) {
+    if (g.distrito == 2) {
+      otro = &g;
+      break;
+    }
+  }
+  ASSERT_NE(otro, nullptr);
+  EXPECT_EQ(As("acopio1", Acta(*otro) + "/acopio", "{}").status, 403);
+  EXPECT_EQ(As("acopio2", Acta(*otro) + "/acopio", "{}").status, 201);
+  // No role but administrador manages users.
+  auto r = Post(tokens_["vero"], "/api/v1/usuarios",
+                json{{"nombre", "intruso"}, {"rol", "administrador"}, {"sitio", "*"}, {"password", kPassword}}.dump(), "");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/usuarios", "", {{"Authorization", "Bearer " + admin_}}).body.find("intruso"),
+            std::string::npos);
+  // No token, no service.
+  EXPECT_EQ(Post("nada", Acta(f) + "/capturas", Valores(f).dump(), "z").status, 401);
+  // Refused calls changed nothing: still one capture.
+  EXPECT_EQ(Get("vero", Acta(f))["capturas"], 1);
+}
+
+TEST_F(ApiTest, BadInputGetsAClear4xxAndChangesNothing) {
+  const FilaQroo& f = filas_[0];
+  ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+  ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png("y"), "img").status, 201);
+  auto error_of = [](const testing::HttpReply& r) { return json::parse(r.body, nullptr, false)["error"]; };
+  auto a = As("ana", Acta(f) + "/capturas", "{not json");
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(error_of(a)["field"], "body");
+  auto b = As("ana", "/api/v1/actas/999999X999999/capturas", Valores(f).dump());
+  EXPECT_EQ(b.status, 409);  // unknown acta: fuera de catálogo, not captured
+  json negative = Valores(f);
+  negative["valores"][1] = -5;
+  auto c = As("ana", Acta(f) + "/capturas", negative.dump());
+  EXPECT_EQ(c.status, 422);
+  EXPECT_EQ(error_of(c)["field"], "valores");
+  json absurd = Valores(f);
+  absurd["valores"][1] = 5000000;
+  EXPECT_EQ(As("ana", Acta(f) + "/capturas", absurd.dump()).status, 422);
+  json word = Valores(f);
+  word["valores"][1] = "mucho";
+  EXPECT_EQ(As("ana", Acta(f) + "/capturas", word.dump()).status, 422);
+  auto d = Post(tokens_["digi1"], Acta(f) + "/imagenes", "just text renamed acta.jpg", "img2");
+  EXPECT_EQ(d.status, 422);
+  EXPECT_NE(error_of(d)["message"].get<std::string>().find("PNG, JPEG or PDF"), std::string::npos);
+  auto e = Post(tokens_["digi1"], Acta(f) + "/imagenes", Png(std::string(3 << 20, 'z')), "img3");
+  EXPECT_EQ(e.status, 413);
+  // An idempotency key replayed with the same body is answered again, not applied.
+  ASSERT_EQ(Post(tokens_["ana"], Acta(f) + "/capturas", Valores(f).dump(), "same").status, 201);
+  auto again = Post(tokens_["ana"], Acta(f) + "/capturas", Valores(f).dump(), "same");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(json::parse(again.body)["replay"], true);
+  // ... and with a different body it is refused.
+  json other = Valores(f);
+  other["valores"][0] = 1;
+  EXPECT_EQ(Post(tokens_["ana"], Acta(f) + "/capturas", other.dump(), "same").status, 409);
+  // Writes without a key are refused.
+  EXPECT_EQ(Post(tokens_["beto"], Acta(f) + "/capturas", Valores(f).dump(), "").status, 400);
+  const json view = Get("vero", Acta(f));
+  EXPECT_EQ(view["capturas"], 1);
+  EXPECT_EQ(view["imagenes"].size(), 1u);
+}
+
+TEST_F(ApiTest, StateSurvivesARestart) {
+  const FilaQroo& f = filas_[0];
+  ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+  ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png("z"), "img").status, 201);
+  ASSERT_EQ(As("ana", Acta(f) + "/capturas", Valores(f).dump()).status, 201);
+  server_->Stop();
+  server_.reset();
+  servicio_.reset();
+  auto files = formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+  ASSERT_TRUE(files.ok());
+  auto db = formats::PrepDatabase::Open("q", std::move((*files)[0].bytes));
+  ASSERT_TRUE(db.ok());
+  auto cat = formats::CatalogoFromDatabase(**db);
+  http::ServicioOpciones o;
+  o.data_dir = dir_.string();
+  o.reloj = [this] { return reloj_.load(); };
+  auto s = http::Servicio::Abrir(std::move(*cat), std::move(o));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const ops::Expediente* x = (*s)->operaciones().Buscar(f.clave);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->capturas.size(), 1u);
+  EXPECT_EQ(x->imagenes.size(), 1u);
+  EXPECT_TRUE((*s)->directorio().Buscar("ana").has_value());
+}
+
+}  // namespace
+}  // namespace prep
