@@ -1,13 +1,12 @@
 #include "cli/operacion.h"
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "formats/catalogo.h"
 #include "formats/election_config.h"
@@ -35,7 +34,8 @@ Result<std::string> Leer(const std::string& path) {
 Status PrepararCarpeta(const std::string& data) {
   std::error_code ec;
   if (fs::exists(data, ec) && !fs::is_empty(data, ec)) {
-    return Status::FailedPrecondition(data + ": already holds an election (or other files); choose an empty folder");
+    return Status::FailedPrecondition(
+        data + ": already holds an election (or other files); choose an empty folder");
   }
   fs::create_directories(fs::path(data) / "eleccion", ec);
   if (ec) return Status::IoError(data + ": cannot create: " + ec.message());
@@ -53,7 +53,8 @@ Status Copiar(const std::string& from, const std::string& to) {
 Status Sellar(const std::string& data, const std::string& fuente, const std::string& archivo,
               const std::string& admin, const std::string& admin_password) {
   PREP_ASSIGN_OR_RETURN(std::string bytes, Leer((fs::path(data) / archivo).string()));
-  nlohmann::ordered_json j{{"fuente", fuente}, {"archivo", archivo}, {"sha256", store::Sha256Hex(bytes)}};
+  nlohmann::ordered_json j{
+      {"fuente", fuente}, {"archivo", archivo}, {"sha256", store::Sha256Hex(bytes)}};
   {
     std::ofstream out((fs::path(data) / "eleccion.json").string());
     out << j.dump(2) << "\n";
@@ -64,7 +65,8 @@ Status Sellar(const std::string& data, const std::string& fuente, const std::str
       {"eleccion_inicializada", "", "sistema", "*", AhoraMs(), j.dump(), "eleccion_inicializada"});
   if (!e.ok()) return e.status();
   if (!admin.empty()) {
-    PREP_RETURN_IF_ERROR(servicio->directorio().CrearPrimerAdministrador(admin, admin_password, AhoraMs()));
+    PREP_RETURN_IF_ERROR(
+        servicio->directorio().CrearPrimerAdministrador(admin, admin_password, AhoraMs()));
   }
   return Status::Ok();
 }
@@ -73,8 +75,9 @@ http::ServicioOpciones OpcionesDe(const formats::EleccionConfig& c) {
   http::ServicioOpciones o;
   for (const auto& s : c.sedes) o.sedes[s.id] = {s.tipo, s.distrito};
   o.ajustes.clasificador = c.clasificador;
-  o.ajustes.desempate = c.desempate == formats::DesempateCaptura::kTerceraCaptura ? ops::Desempate::kTerceraCaptura
-                                                                                  : ops::Desempate::kVerificador;
+  o.ajustes.desempate = c.desempate == formats::DesempateCaptura::kTerceraCaptura
+                            ? ops::Desempate::kTerceraCaptura
+                            : ops::Desempate::kVerificador;
   return o;
 }
 
@@ -92,13 +95,15 @@ Status InitDesdeConfig(const std::string& config, const std::string& data, const
     fs::create_directories((dest / c.casillas_archivo).parent_path());
     PREP_RETURN_IF_ERROR(Copiar(csv.string(), (dest / c.casillas_archivo).string()));
   }
-  return Sellar(data, "config", "eleccion/" + fs::path(config).filename().string(), admin, admin_password);
+  return Sellar(data, "config", "eleccion/" + fs::path(config).filename().string(), admin,
+                admin_password);
 }
 
-Status InitDesdePrepCsv(const std::string& archivo, const std::string& data, const std::string& admin,
-                        const std::string& admin_password) {
+Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
+                        const std::string& admin, const std::string& admin_password) {
   PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
-  PREP_ASSIGN_OR_RETURN(auto db, formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
+  PREP_ASSIGN_OR_RETURN(auto db,
+                        formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
   PREP_RETURN_IF_ERROR(formats::CatalogoFromDatabase(*db).status());
   PREP_RETURN_IF_ERROR(PrepararCarpeta(data));
   const std::string nombre = fs::path(archivo).filename().string();
@@ -115,7 +120,8 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
   const std::string archivo = (fs::path(data) / j["archivo"].get<std::string>()).string();
   PREP_ASSIGN_OR_RETURN(std::string bytes, Leer(archivo));
   if (j.contains("sha256") && store::Sha256Hex(bytes) != j["sha256"].get<std::string>()) {
-    return Status::IoError(archivo + ": its SHA-256 differs from the one recorded at prep init; it was changed");
+    return Status::IoError(
+        archivo + ": its SHA-256 differs from the one recorded at prep init; it was changed");
   }
   Eleccion e;
   if (j["fuente"] == "config") {
@@ -124,7 +130,8 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
     e.catalogo = std::move(c.catalogo);
   } else {
     PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
-    PREP_ASSIGN_OR_RETURN(auto db, formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
+    PREP_ASSIGN_OR_RETURN(auto db,
+                          formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
     PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
   }
   return e;
@@ -151,7 +158,9 @@ int Serve(const std::string& data, const std::string& listen, int threads) {
   http::ServerOptions o;
   const size_t colon = listen.rfind(':');
   o.address = colon == std::string::npos ? listen : listen.substr(0, colon);
-  o.port = colon == std::string::npos ? 8080 : static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  o.port = colon == std::string::npos
+               ? 8080
+               : static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
   o.threads = threads;
   o.max_body_bytes = static_cast<size_t>(store::kMaxBytesImagen) + 4096;
   http::Server server(o, (*servicio)->Rutas());
@@ -161,7 +170,8 @@ int Serve(const std::string& data, const std::string& listen, int threads) {
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::cout << "prep serve: escuchando en http://" << o.address << ":" << server.port() << "/api/v1/" << std::endl;
+  std::cout << "prep serve: escuchando en http://" << o.address << ":" << server.port()
+            << "/api/v1/" << std::endl;
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   server.Stop();
   return 0;

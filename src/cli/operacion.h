@@ -24,8 +24,8 @@ struct Eleccion {
 Status InitDesdeConfig(const std::string& config, const std::string& data, const std::string& admin,
                        const std::string& admin_password);
 // Creates DATA from a published PREP database (CSV or zip).
-Status InitDesdePrepCsv(const std::string& archivo, const std::string& data, const std::string& admin,
-                        const std::string& admin_password);
+Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
+                        const std::string& admin, const std::string& admin_password);
 // Loads the election of DATA (as `prep serve` does).
 Result<Eleccion> CargarEleccion(const std::string& data);
 Result<std::unique_ptr<http::Servicio>> AbrirServicio(const std::string& data);

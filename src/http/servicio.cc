@@ -1,10 +1,9 @@
 #include "http/servicio.h"
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "store/imagenes.h"
 
@@ -16,19 +15,27 @@ using nlohmann::ordered_json;
 
 int HttpStatus(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 422;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kNotFound: return 404;
-    default: return 500;
+    case StatusCode::kInvalidArgument:
+      return 422;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kNotFound:
+      return 404;
+    default:
+      return 500;
   }
 }
 
 std::string CodeName(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kInvalidArgument: return "invalid";
-    case StatusCode::kFailedPrecondition: return "conflict";
-    case StatusCode::kNotFound: return "not_found";
-    default: return "internal";
+    case StatusCode::kInvalidArgument:
+      return "invalid";
+    case StatusCode::kFailedPrecondition:
+      return "conflict";
+    case StatusCode::kNotFound:
+      return "not_found";
+    default:
+      return "internal";
   }
 }
 
@@ -50,8 +57,14 @@ class DiarioEnStore final : public auth::DiarioUsuarios {
  public:
   explicit DiarioEnStore(store::Store& s) : store_(s) {}
   Status Anotar(const auth::EventoUsuario& e) override {
-    store::EventDraft d{e.tipo, "", e.actor, e.sitio, e.at_ms, e.payload,
-                        "u-" + store::Sha256Hex(e.tipo + "\n" + std::to_string(e.at_ms) + "\n" + e.payload)};
+    store::EventDraft d{
+        e.tipo,
+        "",
+        e.actor,
+        e.sitio,
+        e.at_ms,
+        e.payload,
+        "u-" + store::Sha256Hex(e.tipo + "\n" + std::to_string(e.at_ms) + "\n" + e.payload)};
     auto r = store_.Append(d);
     return r.ok() ? Status::Ok() : r.status();
   }
@@ -64,10 +77,12 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
  public:
   explicit BitacoraEnStore(store::Store& s) : store_(s) {}
   void Registrar(const auth::RegistroAuditoria& r) override {
-    ordered_json j{{"accion", r.accion}, {"objetivo", r.objetivo}, {"permitido", r.permitido},
+    ordered_json j{{"accion", r.accion},
+                   {"objetivo", r.objetivo},
+                   {"permitido", r.permitido},
                    {"motivo", r.motivo}};
-    const std::string key = "a-" + std::to_string(r.at_ms) + "-" + std::to_string(++counter_) + "-" +
-                            std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffff);
+    const std::string key = "a-" + std::to_string(r.at_ms) + "-" + std::to_string(++counter_) +
+                            "-" + std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffff);
     auto res = store_.Append({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(), key});
     if (!res.ok()) std::fprintf(stderr, "audit trail: %s\n", res.status().message().c_str());
   }
@@ -77,7 +92,8 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
   std::atomic<uint64_t> counter_{0};
 };
 
-Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a, const std::string& field) {
+Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
+                                                           const std::string& field) {
   if (!a.is_array()) return Status::InvalidArgument(field + ": must be an array");
   std::vector<domain::CaptureValue> out;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -90,7 +106,8 @@ Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a, const 
       out.push_back(domain::CaptureValue::SinDato());
     } else {
       return Status::InvalidArgument(field + "[" + std::to_string(i) +
-                                     "]: a count, \"ILEGIBLE\" or \"SIN DATO\", not " + v.dump().substr(0, 30));
+                                     "]: a count, \"ILEGIBLE\" or \"SIN DATO\", not " +
+                                     v.dump().substr(0, 30));
     }
   }
   return out;
@@ -134,8 +151,8 @@ struct Servicio::Impl {
     return directorio->Autenticar(h.substr(7), Ahora());
   }
 
-  void Auditar(const auth::Usuario& u, const std::string& accion, const std::string& objetivo, bool ok,
-               const std::string& motivo) {
+  void Auditar(const auth::Usuario& u, const std::string& accion, const std::string& objetivo,
+               bool ok, const std::string& motivo) {
     bitacora->Registrar({Ahora(), u.nombre, u.sitio, accion, objetivo, ok, motivo});
   }
 
@@ -154,14 +171,18 @@ struct Servicio::Impl {
     return u.sitio == auth::kSitioCentral ? std::string() : u.sitio;
   }
 
-  Response Escribir(const Request& r, auth::Accion accion, const std::function<Result<ops::Paso>(const auth::Usuario&)>& paso_de) {
+  Response Escribir(const Request& r, auth::Accion accion,
+                    const std::function<Result<ops::Paso>(const auth::Usuario&)>& paso_de) {
     auto usuario = Autenticar(r);
-    if (!usuario.ok()) return Response::Error(401, "unauthenticated", "inicie sesión: falta un token válido");
+    if (!usuario.ok())
+      return Response::Error(401, "unauthenticated", "inicie sesión: falta un token válido");
     const std::string clave = r.params.count("clave") ? r.params.at("clave") : "";
     const std::string key = r.Header("idempotency-key");
     if (key.empty() || key.size() > 128) {
-      return Response::Error(400, "idempotency_key", "cada escritura necesita un encabezado Idempotency-Key (1 a 128 caracteres)",
-                             "Idempotency-Key");
+      return Response::Error(
+          400, "idempotency_key",
+          "cada escritura necesita un encabezado Idempotency-Key (1 a 128 caracteres)",
+          "Idempotency-Key");
     }
     const std::string objetivo = SitioObjetivo(*usuario, clave);
     const auth::Decision d = auth::Autorizar(*usuario, accion, objetivo);
@@ -171,7 +192,8 @@ struct Servicio::Impl {
     }
     auto paso = paso_de(*usuario);
     if (!paso.ok()) {
-      Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false, paso.status().message());
+      Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false,
+              paso.status().message());
       return FromStatus(paso.status());
     }
     std::lock_guard<std::mutex> lock(mu);
@@ -181,14 +203,16 @@ struct Servicio::Impl {
       const store::Event& e = **prior;
       if (e.type != ops::TipoDe(*paso) || e.acta != clave || e.payload != ops::PayloadDe(*paso)) {
         return Response::Error(409, "idempotency_conflict",
-                               "la Idempotency-Key '" + key + "' ya se usó para otra solicitud", "Idempotency-Key");
+                               "la Idempotency-Key '" + key + "' ya se usó para otra solicitud",
+                               "Idempotency-Key");
       }
       return Respuesta(e, true);
     }
     ops::Solicitud s{clave, std::move(*paso), Ahora(), key};
     auto draft = ops->Proponer({usuario->nombre, usuario->sitio}, s);
     if (!draft.ok()) {
-      Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false, draft.status().message());
+      Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false,
+              draft.status().message());
       return FromStatus(draft.status());
     }
     auto appended = store->Append(*draft);
@@ -201,17 +225,20 @@ struct Servicio::Impl {
 
   static Response Respuesta(const store::Event& e, bool replay) {
     ordered_json j;
-    j["evento"] = {{"seq", e.seq}, {"tipo", e.type}, {"acta", e.acta}, {"at_ms", e.at_ms}, {"hash", e.hash}};
+    j["evento"] = {
+        {"seq", e.seq}, {"tipo", e.type}, {"acta", e.acta}, {"at_ms", e.at_ms}, {"hash", e.hash}};
     j["replay"] = replay;
     return Response::Json(replay ? 200 : 201, j.dump());
   }
 
   Result<json> Cuerpo(const Request& r) const {
     if (r.body.size() > opciones.max_json_bytes) {
-      return Status::InvalidArgument("body: larger than " + std::to_string(opciones.max_json_bytes) + " bytes");
+      return Status::InvalidArgument("body: larger than " +
+                                     std::to_string(opciones.max_json_bytes) + " bytes");
     }
     json j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("body: not a JSON object");
+    if (j.is_discarded() || !j.is_object())
+      return Status::InvalidArgument("body: not a JSON object");
     return j;
   }
 
@@ -223,7 +250,10 @@ struct Servicio::Impl {
     j["sin_acta"] = x.sin_acta ? static_cast<int>(*x.sin_acta) : 0;
     ordered_json imgs = ordered_json::array();
     for (const auto& i : x.imagenes) {
-      imgs.push_back({{"sha256", i.sha256}, {"origen", i.origen}, {"dispositivo", i.dispositivo}, {"bytes", i.bytes}});
+      imgs.push_back({{"sha256", i.sha256},
+                      {"origen", i.origen},
+                      {"dispositivo", i.dispositivo},
+                      {"bytes", i.bytes}});
     }
     j["imagenes"] = imgs;
     j["capturas"] = x.capturas.size();
@@ -236,12 +266,15 @@ struct Servicio::Impl {
                             u.rol == auth::Rol::kCotejador;
     if (ve_valores) {
       ordered_json caps = ordered_json::array();
-      for (const auto& c : x.capturas) caps.push_back({{"usuario", c.usuario}, {"valores", ValoresAJson(c.valores)}});
+      for (const auto& c : x.capturas)
+        caps.push_back({{"usuario", c.usuario}, {"valores", ValoresAJson(c.valores)}});
       j["valores_capturas"] = caps;
       if (x.verificada) j["valores"] = ValoresAJson(x.valores);
       ordered_json corr = ordered_json::array();
       for (const auto& c : x.correcciones) {
-        corr.push_back({{"usuario", c.usuario}, {"antes", ValoresAJson(c.antes)}, {"despues", ValoresAJson(c.despues)},
+        corr.push_back({{"usuario", c.usuario},
+                        {"antes", ValoresAJson(c.antes)},
+                        {"despues", ValoresAJson(c.despues)},
                         {"motivo", c.motivo}});
       }
       j["correcciones"] = corr;
@@ -265,14 +298,17 @@ auth::Directorio& Servicio::directorio() { return *impl_->directorio; }
 store::Store& Servicio::store() { return *impl_->store; }
 const ops::Operaciones& Servicio::operaciones() const { return *impl_->ops; }
 
-Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo, ServicioOpciones opciones) {
+Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo,
+                                                  ServicioOpciones opciones) {
   auto impl = std::make_unique<Impl>();
   if (!opciones.reloj) return Status::InvalidArgument("reloj: a clock is required");
   impl->opciones = std::move(opciones);
-  PREP_ASSIGN_OR_RETURN(impl->store, store::OpenSqliteStore(impl->opciones.data_dir + "/prep.sqlite"));
+  PREP_ASSIGN_OR_RETURN(impl->store,
+                        store::OpenSqliteStore(impl->opciones.data_dir + "/prep.sqlite"));
   impl->diario = std::make_unique<DiarioEnStore>(*impl->store);
   impl->bitacora = std::make_unique<BitacoraEnStore>(*impl->store);
-  impl->directorio = std::make_unique<auth::Directorio>(impl->opciones.directorio, *impl->diario, *impl->bitacora);
+  impl->directorio =
+      std::make_unique<auth::Directorio>(impl->opciones.directorio, *impl->diario, *impl->bitacora);
   impl->ops = std::make_unique<ops::Operaciones>(std::move(catalogo), impl->opciones.ajustes);
   // Rebuild every piece of state from the log.
   int64_t next = 1;
@@ -282,7 +318,8 @@ Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo, Ser
     for (const store::Event& e : batch) {
       if (e.type == "auditoria" || e.type.rfind("eleccion_", 0) == 0) continue;
       if (auth::EsEventoUsuario(e.type)) {
-        PREP_RETURN_IF_ERROR(impl->directorio->Aplicar({e.type, e.actor, e.site, e.at_ms, e.payload}));
+        PREP_RETURN_IF_ERROR(
+            impl->directorio->Aplicar({e.type, e.actor, e.site, e.at_ms, e.payload}));
       } else {
         PREP_RETURN_IF_ERROR(impl->ops->Aplicar(e));
       }
@@ -297,100 +334,122 @@ void Servicio::Impl::Rutas() {
   router = std::make_shared<Router>();
   Impl* self = this;
 
+  router->Add("GET", "/api/v1/ping",
+              [](const Request&) { return Response::Json(200, R"({"ok":true})"); });
+
   router->Add("POST", "/api/v1/sesiones", [self](const Request& r) {
     auto body = self->Cuerpo(r);
     if (!body.ok()) return FromStatus(body.status());
     const json& j = *body;
-    if (!j.contains("usuario") || !j["usuario"].is_string() || !j.contains("password") || !j["password"].is_string()) {
+    if (!j.contains("usuario") || !j["usuario"].is_string() || !j.contains("password") ||
+        !j["password"].is_string()) {
       return Response::Error(422, "invalid", "usuario y password son obligatorios", "usuario");
     }
-    auto s = self->directorio->Login(j["usuario"].get<std::string>(), j["password"].get<std::string>(), self->Ahora());
+    auto s = self->directorio->Login(j["usuario"].get<std::string>(),
+                                     j["password"].get<std::string>(), self->Ahora());
     if (!s.ok()) return Response::Error(401, "unauthenticated", s.status().message());
-    ordered_json out{{"token", s->token}, {"usuario", s->nombre}, {"rol", auth::NombreRol(s->rol)},
-                     {"sitio", s->sitio}, {"expira_ms", s->expira_ms}};
+    ordered_json out{{"token", s->token},
+                     {"usuario", s->nombre},
+                     {"rol", auth::NombreRol(s->rol)},
+                     {"sitio", s->sitio},
+                     {"expira_ms", s->expira_ms}};
     return Response::Json(201, out.dump());
   });
 
   router->Add("DELETE", "/api/v1/sesiones", [self](const Request& r) {
     const std::string h = r.Header("authorization");
-    if (h.rfind("Bearer ", 0) != 0) return Response::Error(401, "unauthenticated", "falta el token");
+    if (h.rfind("Bearer ", 0) != 0)
+      return Response::Error(401, "unauthenticated", "falta el token");
     auto st = self->directorio->Logout(h.substr(7), self->Ahora());
-    return st.ok() ? Response::Json(200, "{}") : Response::Error(401, "unauthenticated", st.message());
+    return st.ok() ? Response::Json(200, "{}")
+                   : Response::Error(401, "unauthenticated", st.message());
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/acopio", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kRegistrarAcopio, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-      ops::Acopio a;
-      if (j.contains("sin_acta")) {
-        if (!j["sin_acta"].is_number_integer() || j["sin_acta"] < 0 || j["sin_acta"] > 4) {
-          return Status::InvalidArgument("sin_acta: 0 (hay acta) or a reason 1 to 4");
-        }
-        if (j["sin_acta"] != 0) a.sin_acta = static_cast<domain::SinActaMotivo>(j["sin_acta"].get<int>());
-      }
-      if (j.contains("mecanismos_traslado")) {
-        if (!j["mecanismos_traslado"].is_string()) return Status::InvalidArgument("mecanismos_traslado: must be text");
-        a.mecanismos_traslado = j["mecanismos_traslado"].get<std::string>();
-      }
-      a.hora_ms = self->Ahora();
-      return ops::Paso(a);
-    });
+    return self->Escribir(
+        r, auth::Accion::kRegistrarAcopio, [&](const auth::Usuario&) -> Result<ops::Paso> {
+          PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
+          ops::Acopio a;
+          if (j.contains("sin_acta")) {
+            if (!j["sin_acta"].is_number_integer() || j["sin_acta"] < 0 || j["sin_acta"] > 4) {
+              return Status::InvalidArgument("sin_acta: 0 (hay acta) or a reason 1 to 4");
+            }
+            if (j["sin_acta"] != 0)
+              a.sin_acta = static_cast<domain::SinActaMotivo>(j["sin_acta"].get<int>());
+          }
+          if (j.contains("mecanismos_traslado")) {
+            if (!j["mecanismos_traslado"].is_string())
+              return Status::InvalidArgument("mecanismos_traslado: must be text");
+            a.mecanismos_traslado = j["mecanismos_traslado"].get<std::string>();
+          }
+          a.hora_ms = self->Ahora();
+          return ops::Paso(a);
+        });
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/imagenes", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kDigitalizar, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      const std::string origen = r.query.count("origen") ? r.query.at("origen") : "CATD";
-      const std::string dispositivo = r.query.count("dispositivo") ? r.query.at("dispositivo") : "ESCANER";
-      PREP_ASSIGN_OR_RETURN(store::TipoImagen tipo, store::TipoPorContenido(r.body));
-      (void)tipo;
-      if (static_cast<int64_t>(r.body.size()) > store::kMaxBytesImagen) {
-        return Status::InvalidArgument("imagen: larger than the limit");
-      }
-      // Stored before the event: content-addressed, so a retry stores nothing new.
-      PREP_ASSIGN_OR_RETURN(store::ImagenGuardada g, store::GuardarImagen(self->CarpetaImagenes(), r.body));
-      return ops::Paso(ops::Digitalizacion{g.sha256, origen, dispositivo, g.bytes});
-    });
+    return self->Escribir(
+        r, auth::Accion::kDigitalizar, [&](const auth::Usuario&) -> Result<ops::Paso> {
+          const std::string origen = r.query.count("origen") ? r.query.at("origen") : "CATD";
+          const std::string dispositivo =
+              r.query.count("dispositivo") ? r.query.at("dispositivo") : "ESCANER";
+          PREP_ASSIGN_OR_RETURN(store::TipoImagen tipo, store::TipoPorContenido(r.body));
+          (void)tipo;
+          if (static_cast<int64_t>(r.body.size()) > store::kMaxBytesImagen) {
+            return Status::InvalidArgument("imagen: larger than the limit");
+          }
+          // Stored before the event: content-addressed, so a retry stores nothing new.
+          PREP_ASSIGN_OR_RETURN(store::ImagenGuardada g,
+                                store::GuardarImagen(self->CarpetaImagenes(), r.body));
+          return ops::Paso(ops::Digitalizacion{g.sha256, origen, dispositivo, g.bytes});
+        });
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/capturas", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kCapturar, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-      if (!j.contains("valores")) return Status::InvalidArgument("valores: missing");
-      PREP_ASSIGN_OR_RETURN(auto valores, ValoresDesdeJson(j["valores"], "valores"));
-      return ops::Paso(ops::Captura{std::move(valores)});
-    });
+    return self->Escribir(
+        r, auth::Accion::kCapturar, [&](const auth::Usuario&) -> Result<ops::Paso> {
+          PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
+          if (!j.contains("valores")) return Status::InvalidArgument("valores: missing");
+          PREP_ASSIGN_OR_RETURN(auto valores, ValoresDesdeJson(j["valores"], "valores"));
+          return ops::Paso(ops::Captura{std::move(valores)});
+        });
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/verificacion", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kVerificar, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-      ops::Verificacion v;
-      v.aceptar = j.value("aceptar", true);
-      if (j.contains("valores")) {
-        PREP_ASSIGN_OR_RETURN(v.valores, ValoresDesdeJson(j["valores"], "valores"));
-      }
-      if (j.contains("motivo") && j["motivo"].is_string()) v.motivo = j["motivo"].get<std::string>();
-      return ops::Paso(v);
-    });
+    return self->Escribir(
+        r, auth::Accion::kVerificar, [&](const auth::Usuario&) -> Result<ops::Paso> {
+          PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
+          ops::Verificacion v;
+          v.aceptar = j.value("aceptar", true);
+          if (j.contains("valores")) {
+            PREP_ASSIGN_OR_RETURN(v.valores, ValoresDesdeJson(j["valores"], "valores"));
+          }
+          if (j.contains("motivo") && j["motivo"].is_string())
+            v.motivo = j["motivo"].get<std::string>();
+          return ops::Paso(v);
+        });
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/ordenes", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kOrdenarRecaptura, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-      const std::string tipo = j.value("tipo", "");
-      const std::string motivo = j.value("motivo", "");
-      if (tipo == "recaptura") return ops::Paso(ops::OrdenRecaptura{motivo});
-      if (tipo == "redigitalizacion") return ops::Paso(ops::OrdenRedigitalizacion{motivo});
-      return Status::InvalidArgument("tipo: \"recaptura\" or \"redigitalizacion\"");
-    });
+    return self->Escribir(
+        r, auth::Accion::kOrdenarRecaptura, [&](const auth::Usuario&) -> Result<ops::Paso> {
+          PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
+          const std::string tipo = j.value("tipo", "");
+          const std::string motivo = j.value("motivo", "");
+          if (tipo == "recaptura") return ops::Paso(ops::OrdenRecaptura{motivo});
+          if (tipo == "redigitalizacion") return ops::Paso(ops::OrdenRedigitalizacion{motivo});
+          return Status::InvalidArgument("tipo: \"recaptura\" or \"redigitalizacion\"");
+        });
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/cotejo", [self](const Request& r) {
-    return self->Escribir(r, auth::Accion::kCotejar, [&](const auth::Usuario&) -> Result<ops::Paso> {
-      PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-      if (!j.contains("codigo") || !j["codigo"].is_number_integer()) return Status::InvalidArgument("codigo: 1, 2 or 3");
-      return ops::Paso(ops::Cotejo{j["codigo"].get<int>()});
-    });
+    return self->Escribir(r, auth::Accion::kCotejar,
+                          [&](const auth::Usuario&) -> Result<ops::Paso> {
+                            PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
+                            if (!j.contains("codigo") || !j["codigo"].is_number_integer())
+                              return Status::InvalidArgument("codigo: 1, 2 or 3");
+                            return ops::Paso(ops::Cotejo{j["codigo"].get<int>()});
+                          });
   });
 
   router->Add("GET", "/api/v1/actas/{clave}", [self](const Request& r) {
@@ -400,8 +459,11 @@ void Servicio::Impl::Rutas() {
     const ops::Expediente* x = self->ops->Buscar(r.params.at("clave"));
     if (x == nullptr) {
       const bool en_catalogo = self->ops->catalogo().FindActa(r.params.at("clave")).has_value();
-      if (!en_catalogo) return Response::Error(404, "not_found", "acta desconocida: " + r.params.at("clave"), "clave");
-      ordered_json j{{"clave_acta", r.params.at("clave")}, {"en_catalogo", true}, {"acopiada", false}};
+      if (!en_catalogo)
+        return Response::Error(404, "not_found", "acta desconocida: " + r.params.at("clave"),
+                               "clave");
+      ordered_json j{
+          {"clave_acta", r.params.at("clave")}, {"en_catalogo", true}, {"acopiada", false}};
       return Response::Json(200, j.dump());
     }
     return Response::Json(200, self->VistaActa(*u, *x).dump());
@@ -412,7 +474,8 @@ void Servicio::Impl::Rutas() {
     auto u = self->Autenticar(r);
     if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
     const std::string fase = r.params.at("fase");
-    const auth::Accion accion = fase == "captura" ? auth::Accion::kCapturar : auth::Accion::kVerificar;
+    const auth::Accion accion =
+        fase == "captura" ? auth::Accion::kCapturar : auth::Accion::kVerificar;
     if (fase != "captura" && fase != "verificacion") {
       return Response::Error(404, "not_found", "fase: captura or verificacion", "fase");
     }
@@ -426,12 +489,14 @@ void Servicio::Impl::Rutas() {
       const std::string clave = acta.clave.empty() ? acta.id.Clave() : acta.clave;
       const ops::Expediente* x = self->ops->Buscar(clave);
       if (x == nullptr || x->sin_acta || x->verificada || x->capturistas.count(u->nombre)) continue;
-      const bool lista = fase == "captura" ? x->Digitalizada() && x->capturas.size() < 2
-                                           : x->CapturasCompletas();
+      const bool lista =
+          fase == "captura" ? x->Digitalizada() && x->capturas.size() < 2 : x->CapturasCompletas();
       if (!lista) continue;
       if (!auth::Autorizar(*u, accion, self->SitioObjetivo(*u, clave)).permitido) continue;
       auto rc = self->reclamos.find(clave + "/" + fase);
-      if (rc != self->reclamos.end() && rc->second.usuario != u->nombre && rc->second.expira_ms > now) continue;
+      if (rc != self->reclamos.end() && rc->second.usuario != u->nombre &&
+          rc->second.expira_ms > now)
+        continue;
       self->reclamos[clave + "/" + fase] = {u->nombre, now + self->opciones.reclamo_ms};
       ordered_json j{{"clave_acta", clave}, {"reclamo_expira_ms", now + self->opciones.reclamo_ms}};
       j["imagen"] = x->imagenes.empty() ? "" : x->imagenes.back().sha256;
@@ -451,11 +516,14 @@ void Servicio::Impl::Rutas() {
       return Response::Error(404, "not_found", "no such image", "sha");
     }
     for (const char* ext : {"png", "jpg", "pdf"}) {
-      std::ifstream in(self->CarpetaImagenes() + "/" + sha.substr(0, 2) + "/" + sha + "." + ext, std::ios::binary);
+      std::ifstream in(self->CarpetaImagenes() + "/" + sha.substr(0, 2) + "/" + sha + "." + ext,
+                       std::ios::binary);
       if (!in) continue;
       Response resp;
       resp.body.assign(std::istreambuf_iterator<char>(in), {});
-      resp.content_type = std::string(ext) == "png" ? "image/png" : std::string(ext) == "jpg" ? "image/jpeg" : "application/pdf";
+      resp.content_type = std::string(ext) == "png"   ? "image/png"
+                          : std::string(ext) == "jpg" ? "image/jpeg"
+                                                      : "application/pdf";
       return resp;
     }
     return Response::Error(404, "not_found", "no such image", "sha");
@@ -467,8 +535,11 @@ void Servicio::Impl::Rutas() {
     auto body = self->Cuerpo(r);
     if (!body.ok()) return FromStatus(body.status());
     const json& j = *body;
-    auto text = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
-    Status st = self->directorio->CrearUsuario(*u, text("nombre"), text("rol"), text("sitio"), text("password"), self->Ahora());
+    auto text = [&](const char* k) {
+      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
+    Status st = self->directorio->CrearUsuario(*u, text("nombre"), text("rol"), text("sitio"),
+                                               text("password"), self->Ahora());
     if (!st.ok()) {
       const bool prohibido = !auth::RolPermite(u->rol, auth::Accion::kAdministrarUsuarios);
       return prohibido ? Response::Error(403, "forbidden", st.message()) : FromStatus(st);
@@ -485,7 +556,10 @@ void Servicio::Impl::Rutas() {
     }
     ordered_json a = ordered_json::array();
     for (const auto& x : self->directorio->Usuarios()) {
-      a.push_back({{"nombre", x.nombre}, {"rol", auth::NombreRol(x.rol)}, {"sitio", x.sitio}, {"activo", x.activo}});
+      a.push_back({{"nombre", x.nombre},
+                   {"rol", auth::NombreRol(x.rol)},
+                   {"sitio", x.sitio},
+                   {"activo", x.activo}});
     }
     return Response::Json(200, a.dump());
   });
@@ -502,9 +576,15 @@ void Servicio::Impl::Rutas() {
     if (!events.ok()) return FromStatus(events.status());
     ordered_json a = ordered_json::array();
     for (const auto& e : *events) {
-      a.push_back({{"seq", e.seq}, {"tipo", e.type}, {"acta", e.acta}, {"usuario", e.actor}, {"sitio", e.site},
-                   {"at_ms", e.at_ms}, {"payload", e.type == "auditoria" || e.type.rfind("usuario", 0) != 0 ? e.payload : "{}"},
-                   {"hash", e.hash}});
+      a.push_back(
+          {{"seq", e.seq},
+           {"tipo", e.type},
+           {"acta", e.acta},
+           {"usuario", e.actor},
+           {"sitio", e.site},
+           {"at_ms", e.at_ms},
+           {"payload", e.type == "auditoria" || e.type.rfind("usuario", 0) != 0 ? e.payload : "{}"},
+           {"hash", e.hash}});
     }
     return Response::Json(200, a.dump());
   });

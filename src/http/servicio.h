@@ -43,7 +43,8 @@ class Servicio {
  public:
   // Opens DATA_DIR/prep.sqlite (verifying its chain) and rebuilds the state
   // from the log.
-  static Result<std::unique_ptr<Servicio>> Abrir(domain::Catalogo catalogo, ServicioOpciones opciones);
+  static Result<std::unique_ptr<Servicio>> Abrir(domain::Catalogo catalogo,
+                                                 ServicioOpciones opciones);
   ~Servicio();
 
   std::shared_ptr<const Router> Rutas();

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "domain/classifier.h"
@@ -40,27 +39,34 @@ struct FilaQroo {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("prep_api_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("prep_api_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto files = formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+    auto files =
+        formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
     ASSERT_TRUE(files.ok());
     auto db = formats::PrepDatabase::Open((*files)[0].name, std::move((*files)[0].bytes));
     ASSERT_TRUE(db.ok());
     auto cat = formats::CatalogoFromDatabase(**db);
     ASSERT_TRUE(cat.ok());
-    ASSERT_TRUE((*db)->ForEachActa([&](const formats::ActaRecord& a) {
-                       if (a.kind != formats::RowKind::kContabilizada || filas_.size() >= 400) return Status::Ok();
-                       filas_.push_back({std::string(a.clave_acta), a.distrito, a.votos, a.aplica, a.lista_nominal,
-                                         a.representantes, a.tipo_casilla == domain::TipoCasilla::kEspecial});
-                       return Status::Ok();
-                     }).ok());
+    ASSERT_TRUE((*db)
+                    ->ForEachActa([&](const formats::ActaRecord& a) {
+                      if (a.kind != formats::RowKind::kContabilizada || filas_.size() >= 400)
+                        return Status::Ok();
+                      filas_.push_back({std::string(a.clave_acta), a.distrito, a.votos, a.aplica,
+                                        a.lista_nominal, a.representantes,
+                                        a.tipo_casilla == domain::TipoCasilla::kEspecial});
+                      return Status::Ok();
+                    })
+                    .ok());
     http::ServicioOpciones o;
     o.data_dir = dir_.string();
     o.reloj = [this] { return reloj_.load(); };
     o.directorio.password = auth::PasswordParams{1, 8192};  // argon2id, cheap for tests
-    for (int d = 1; d <= 15; ++d) o.sedes["CATD" + std::string(d < 10 ? "0" : "") + std::to_string(d)] = {"CATD", d};
+    for (int d = 1; d <= 15; ++d)
+      o.sedes["CATD" + std::string(d < 10 ? "0" : "") + std::to_string(d)] = {"CATD", d};
     o.sedes["CCV01"] = {"CCV", 0};
     auto s = http::Servicio::Abrir(std::move(*cat), std::move(o));
     ASSERT_TRUE(s.ok()) << s.status().message();
@@ -72,12 +78,18 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start().ok());
     admin_ = Login("admin");
     for (auto [nombre, rol, sitio] : std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"acopio1", "acopiador", "CATD01"}, {"digi1", "digitalizador", "CATD01"},
-             {"ana", "capturista", "CCV01"},     {"beto", "capturista", "CCV01"},
-             {"carla", "capturista", "CATD01"},  {"vero", "verificador", "CCV01"},
-             {"coty", "cotejador", "CCV01"},     {"acopio2", "acopiador", "CATD02"}}) {
-      auto r = Post(admin_, "/api/v1/usuarios",
-                    json{{"nombre", nombre}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}.dump(), "");
+             {"acopio1", "acopiador", "CATD01"},
+             {"digi1", "digitalizador", "CATD01"},
+             {"ana", "capturista", "CCV01"},
+             {"beto", "capturista", "CCV01"},
+             {"carla", "capturista", "CATD01"},
+             {"vero", "verificador", "CCV01"},
+             {"coty", "cotejador", "CCV01"},
+             {"acopio2", "acopiador", "CATD02"}}) {
+      auto r = Post(
+          admin_, "/api/v1/usuarios",
+          json{{"nombre", nombre}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}.dump(),
+          "");
       ASSERT_EQ(r.status, 201) << r.body;
       tokens_[nombre] = Login(nombre);
     }
@@ -89,13 +101,14 @@ class ApiTest : public ::testing::Test {
   }
 
   std::string Login(const std::string& u) {
-    auto r = Fetch(server_->port(), "POST", "/api/v1/sesiones", json{{"usuario", u}, {"password", kPassword}}.dump());
+    auto r = Fetch(server_->port(), "POST", "/api/v1/sesiones",
+                   json{{"usuario", u}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 201) << r.body;
     return json::parse(r.body, nullptr, false).value("token", "");
   }
 
-  testing::HttpReply Post(const std::string& token, const std::string& path, const std::string& body,
-                          const std::string& key) {
+  testing::HttpReply Post(const std::string& token, const std::string& path,
+                          const std::string& body, const std::string& key) {
     ++reloj_;
     std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
     if (!key.empty()) h["Idempotency-Key"] = key;
@@ -105,10 +118,13 @@ class ApiTest : public ::testing::Test {
     return Post(tokens_.at(user), path, body, "k" + std::to_string(++keys_));
   }
   json Get(const std::string& user, const std::string& path) {
-    auto r = Fetch(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + tokens_.at(user)}});
+    auto r =
+        Fetch(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + tokens_.at(user)}});
     return json::parse(r.body, nullptr, false);
   }
-  static std::string Png(const std::string& seed) { return std::string("\x89PNG\r\n\x1a\n", 8) + seed; }
+  static std::string Png(const std::string& seed) {
+    return std::string("\x89PNG\r\n\x1a\n", 8) + seed;
+  }
   static json Valores(const FilaQroo& f) {
     json a = json::array();
     for (const auto& v : f.valores) {
@@ -139,7 +155,10 @@ TEST_F(ApiTest, ManyActasFromAcopioToClassification) {
     if (f.distrito != 1) continue;
     ++done;
     ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})").status, 201);
-    ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes?origen=CATD&dispositivo=ESCANER", Png(f.clave), "img-" + f.clave).status, 201);
+    ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes?origen=CATD&dispositivo=ESCANER",
+                   Png(f.clave), "img-" + f.clave)
+                  .status,
+              201);
     ASSERT_EQ(As("ana", Acta(f) + "/capturas", Valores(f).dump()).status, 201);
     if (done % 3 == 0) {
       // Beto mistypes the first field; the verificador settles it against the image.
@@ -159,8 +178,8 @@ TEST_F(ApiTest, ManyActasFromAcopioToClassification) {
     // The classification the API reports is the domain's, on the file's cells.
     domain::ActaCaptura captura;
     for (size_t k = 0; k < f.valores.size(); ++k) captura.votos.push_back(f.valores[k]);
-    const auto expected = domain::Classify(
-        captura, {f.lista_nominal, f.representantes, f.especial, std::nullopt});
+    const auto expected =
+        domain::Classify(captura, {f.lista_nominal, f.representantes, f.especial, std::nullopt});
     const json view = Get("vero", Acta(f));
     EXPECT_EQ(view["verificada"], true);
     EXPECT_EQ(view["contabilizada"], expected.contabilizada) << f.clave;
@@ -194,11 +213,16 @@ TEST_F(ApiTest, RulesAreEnforcedServerSide) {
   EXPECT_EQ(As("acopio1", Acta(*otro) + "/acopio", "{}").status, 403);
   EXPECT_EQ(As("acopio2", Acta(*otro) + "/acopio", "{}").status, 201);
   // No role but administrador manages users.
-  auto r = Post(tokens_["vero"], "/api/v1/usuarios",
-                json{{"nombre", "intruso"}, {"rol", "administrador"}, {"sitio", "*"}, {"password", kPassword}}.dump(), "");
+  auto r = Post(
+      tokens_["vero"], "/api/v1/usuarios",
+      json{{"nombre", "intruso"}, {"rol", "administrador"}, {"sitio", "*"}, {"password", kPassword}}
+          .dump(),
+      "");
   EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/usuarios", "", {{"Authorization", "Bearer " + admin_}}).body.find("intruso"),
-            std::string::npos);
+  EXPECT_EQ(
+      Fetch(server_->port(), "GET", "/api/v1/usuarios", "", {{"Authorization", "Bearer " + admin_}})
+          .body.find("intruso"),
+      std::string::npos);
   // No token, no service.
   EXPECT_EQ(Post("nada", Acta(f) + "/capturas", Valores(f).dump(), "z").status, 401);
   // Refused calls changed nothing: still one capture.
@@ -209,7 +233,9 @@ TEST_F(ApiTest, BadInputGetsAClear4xxAndChangesNothing) {
   const FilaQroo& f = filas_[0];
   ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
   ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png("y"), "img").status, 201);
-  auto error_of = [](const testing::HttpReply& r) { return json::parse(r.body, nullptr, false)["error"]; };
+  auto error_of = [](const testing::HttpReply& r) {
+    return json::parse(r.body, nullptr, false)["error"];
+  };
   auto a = As("ana", Acta(f) + "/capturas", "{not json");
   EXPECT_EQ(a.status, 422);
   EXPECT_EQ(error_of(a)["field"], "body");
@@ -255,7 +281,8 @@ TEST_F(ApiTest, StateSurvivesARestart) {
   server_->Stop();
   server_.reset();
   servicio_.reset();
-  auto files = formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
+  auto files =
+      formats::ReadResultsFiles(kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip");
   ASSERT_TRUE(files.ok());
   auto db = formats::PrepDatabase::Open("q", std::move((*files)[0].bytes));
   ASSERT_TRUE(db.ok());
