@@ -138,8 +138,9 @@ def main():
                         left -= 1
 
     # Lista nominal per distrito: near-equal targets that add up to the entidad's.
-    targets = {d: round(ENTIDAD_LISTA_NOMINAL / 16 * (1 + rng.uniform(-0.05, 0.05)))
-               for d in DISTRITOS}
+    weights = {d: 1 + rng.uniform(-0.05, 0.05) for d in DISTRITOS}
+    targets = {d: int(ENTIDAD_LISTA_NOMINAL * w / sum(weights.values()))
+               for d, w in weights.items()}
     targets[16] += ENTIDAD_LISTA_NOMINAL - sum(targets.values())
     for distrito, target in targets.items():
         units = [c for c in casillas if c["distrito"] == distrito]
@@ -147,6 +148,7 @@ def main():
         for c in units:
             c["lista_nominal"] = min(MAX_LN_CASILLA,
                                      max(MIN_LN_CASILLA, round(c["lista_nominal"] * factor)))
+        assert len(units) * MIN_LN_CASILLA <= target <= len(units) * MAX_LN_CASILLA
         diff = target - sum(c["lista_nominal"] for c in units)
         i = 0
         while diff != 0:
@@ -187,7 +189,7 @@ def main():
     by_tipo = {}
     for c in casillas:
         by_tipo[c["tipo"]] = by_tipo.get(c["tipo"], 0) + 1
-    print(f"{out_path}: {len(casillas)} casillas {dict(sorted(by_tipo.items()))}, "
+    print(f"{os.path.relpath(out_path)}: {len(casillas)} casillas {dict(sorted(by_tipo.items()))}, "
           f"{len({c['seccion'] for c in casillas})} secciones, "
           f"lista nominal {sum(c['lista_nominal'] for c in casillas)}")
 

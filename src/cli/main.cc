@@ -1,8 +1,8 @@
 // `prep`: the command line. Thin: parse flags, call the libraries, map
 // Status to exit codes (0 ok, 1 a finding such as a mismatch, 2 unusable input).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -85,15 +85,19 @@ int main(int argc, char** argv) {
   std::string config, from_csv, data, admin;
   CLI::App* init = app.add_subcommand("init", "Crea la carpeta de datos de una elección");
   auto* opt_config = init->add_option("--config", config, "archivo de configuración (TOML)");
-  auto* opt_csv = init->add_option("--from-prep-csv", from_csv, "base de datos PREP publicada (CSV o zip)");
+  auto* opt_csv =
+      init->add_option("--from-prep-csv", from_csv, "base de datos PREP publicada (CSV o zip)");
   opt_config->excludes(opt_csv);
   init->add_option("--data", data, "carpeta de datos (vacía)")->required();
-  init->add_option("--admin", admin, "crea el primer administrador (contraseña por la entrada estándar)");
+  init->add_option("--admin", admin,
+                   "crea el primer administrador (contraseña por la entrada estándar)");
 
   std::string usuario, rol, sitio, como;
   CLI::App* users = app.add_subcommand("users", "Gestiona usuarios");
   users->require_subcommand(1);
-  CLI::App* users_add = users->add_subcommand("add", "Crea un usuario (contraseñas por la entrada estándar: la del administrador y la nueva)");
+  CLI::App* users_add = users->add_subcommand(
+      "add",
+      "Crea un usuario (contraseñas por la entrada estándar: la del administrador y la nueva)");
   users_add->add_option("--data", data, "carpeta de datos")->required();
   users_add->add_option("--como", como, "administrador que la crea")->required();
   users_add->add_option("NOMBRE", usuario)->required();
@@ -103,11 +107,14 @@ int main(int argc, char** argv) {
   users_list->add_option("--data", data, "carpeta de datos")->required();
 
   std::string listen = "127.0.0.1:8080";
-  int server_threads = 2;
+  int server_threads = 32;
   CLI::App* serve = app.add_subcommand("serve", "Sirve la API de operación");
   serve->add_option("--data", data, "carpeta de datos")->required();
   serve->add_option("--listen", listen, "dirección:puerto (por omisión 127.0.0.1:8080)");
-  serve->add_option("--threads", server_threads, "hilos del servidor")->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--threads", server_threads,
+                   "hilos del servidor (las escrituras esperan al disco: se agrupan)")
+      ->check(CLI::Range(1, 64));
 
   try {
     app.parse(argc, argv);
@@ -122,8 +129,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     const std::string password = admin.empty() ? "" : LeerPassword(admin.c_str());
-    const prep::Status s = config.empty() ? prep::cli::InitDesdePrepCsv(from_csv, data, admin, password)
-                                          : prep::cli::InitDesdeConfig(config, data, admin, password);
+    const prep::Status s = config.empty()
+                               ? prep::cli::InitDesdePrepCsv(from_csv, data, admin, password)
+                               : prep::cli::InitDesdeConfig(config, data, admin, password);
     return Report(s, "prep init: elección creada en " + data);
   }
   if (users_add->parsed()) {
@@ -133,7 +141,8 @@ int main(int argc, char** argv) {
     if (!servicio.ok()) return Report(servicio.status(), "");
     auto& dir = (*servicio)->directorio();
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
     auto sesion = dir.Login(como, admin_password, now);
     if (!sesion.ok()) return Report(sesion.status(), "");
     auto actor = dir.Autenticar(sesion->token, now);

@@ -235,8 +235,17 @@ class TableReader {
 
   // Reports every key that no Find() asked for.
   void Finish() {
+    static const std::set<std::string, std::less<>> kTopLevel = {
+        "entidad",   "eleccion",     "acuerdos", "ajustes",  "partidos",
+        "coaliciones", "distritos", "candidaturas", "sedes", "casillas"};
     for (const auto& [key, value] : table_.as_table()) {
       if (known_.count(key) > 0) continue;
+      if (!path_.empty() && path_.find('[') == std::string::npos && kTopLevel.count(key) > 0) {
+        // The TOML trap: every key after a [table] header belongs to that table.
+        Error(key, "unknown key: written after the [" + path_ + "] header, it belongs to " +
+                       path_ + "; move it above the first [table] header");
+        continue;
+      }
       std::string list;
       for (const std::string& k : known_) list += (list.empty() ? "" : ", ") + k;
       Error(key, "unknown key (known here: " + list + ")");
@@ -255,7 +264,7 @@ class TableReader {
 const TomlValue* SubTable(TableReader& parent, std::string_view key, bool required) {
   const TomlValue* v = parent.Find(key);
   if (v == nullptr) {
-    if (required) parent.Error(key, "is missing (a [" + std::string(key) + "] table)");
+    if (required) parent.Error(key, "is missing");
     return nullptr;
   }
   if (!v->is_table()) {
@@ -1201,26 +1210,30 @@ class ConfigReader {
     }
     if (has_lista) ReadInlineCasillas(t, &builder);
     if (archivo && !has_lista) {
+      const std::filesystem::path relative(*archivo);
+      const bool escapes = std::any_of(relative.begin(), relative.end(),
+                                       [](const std::filesystem::path& p) { return p == ".."; });
       if (archivo->empty()) {
         t.Error("archivo", "is empty");
+      } else if (relative.is_absolute() || relative.has_root_name() || escapes) {
+        // The store keeps the config and its CSV together, side by side.
+        t.Error("archivo", Quote(*archivo) + " must be a path relative to this file's folder, "
+                                             "inside it (e.g. \"casillas.csv\")");
       } else {
-        const std::filesystem::path relative(*archivo);
-        const std::filesystem::path resolved =
-            relative.is_absolute() ? relative
-                                   : std::filesystem::path(name_).parent_path() / relative;
-        const std::string csv_name = resolved.string();
+        const std::string csv_name =
+            (std::filesystem::path(name_).parent_path() / relative).string();
         Result<std::string> bytes = ReadWholeFile(csv_name);
         if (!bytes.ok()) {
           t.Error("archivo", "cannot read the casillas file: " + bytes.status().message());
         } else {
-          out->casillas_archivo = csv_name;
+          out->casillas_archivo = *archivo;
           ReadCasillasCsv(csv_name, *bytes, &builder);
         }
       }
     }
     t.Finish();
     if (builder.rows == 0) {
-      if (has_archivo != has_lista) t.Error("", "no casillas");
+      if (has_lista && !has_archivo) t.Error("lista", "is empty: no casillas");
       return;
     }
     if (builder.rejected > 0) return;

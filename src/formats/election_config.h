@@ -92,8 +92,9 @@ struct EleccionConfig {
   domain::ObservacionSet inconsistencias = domain::LeemeInconsistencias();
   domain::ClassifierSettings clasificador;
   DesempateCaptura desempate = DesempateCaptura::kVerificador;
-  // The casillas CSV that was read (as resolved from the config's folder), or
-  // empty when the casillas were inline.
+  // The casillas CSV as the config names it: a path relative to the config's
+  // folder, inside it (no "..", not absolute), so the two can be copied
+  // together. Empty when the casillas are inline.
   std::string casillas_archivo;
 };
 

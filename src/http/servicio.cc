@@ -1,9 +1,13 @@
 #include "http/servicio.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "store/imagenes.h"
 
@@ -77,19 +81,34 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
  public:
   explicit BitacoraEnStore(store::Store& s) : store_(s) {}
   void Registrar(const auth::RegistroAuditoria& r) override {
+    auto ticket = Reservar(r);
+    if (ticket) (void)store_.Wait(*ticket);
+  }
+  // Takes the record's place in the chain now; it is committed with the next
+  // group commit (the caller waits for it together with its own event).
+  std::unique_ptr<store::Ticket> Reservar(const auth::RegistroAuditoria& r) {
     ordered_json j{{"accion", r.accion},
                    {"objetivo", r.objetivo},
                    {"permitido", r.permitido},
                    {"motivo", r.motivo}};
-    const std::string key = "a-" + std::to_string(r.at_ms) + "-" + std::to_string(++counter_) +
-                            "-" + std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffff);
-    auto res = store_.Append({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(), key});
-    if (!res.ok()) std::fprintf(stderr, "audit trail: %s\n", res.status().message().c_str());
+    const std::string key = "a-" + nonce_ + "-" + std::to_string(++counter_);
+    auto res = store_.Reserve({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(), key});
+    if (!res.ok()) {
+      std::fprintf(stderr, "audit trail: %s\n", res.status().message().c_str());
+      return nullptr;
+    }
+    return std::move(*res);
   }
 
  private:
   store::Store& store_;
   std::atomic<uint64_t> counter_{0};
+  // Unique per process, so audit keys never repeat across restarts.
+  const std::string nonce_ =
+      store::Sha256Hex(std::to_string(std::random_device{}()) + "-" + std::to_string(::getpid()) +
+                       "-" +
+                       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))
+          .substr(0, 16);
 };
 
 Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
@@ -196,31 +215,50 @@ struct Servicio::Impl {
               paso.status().message());
       return FromStatus(paso.status());
     }
-    std::lock_guard<std::mutex> lock(mu);
-    auto prior = store->FindByKey(usuario->nombre, key);
-    if (!prior.ok()) return FromStatus(prior.status());
-    if (prior->has_value()) {
-      const store::Event& e = **prior;
-      if (e.type != ops::TipoDe(*paso) || e.acta != clave || e.payload != ops::PayloadDe(*paso)) {
-        return Response::Error(409, "idempotency_conflict",
-                               "la Idempotency-Key '" + key + "' ya se usó para otra solicitud",
-                               "Idempotency-Key");
+    std::unique_ptr<store::Ticket> ticket;
+    std::unique_ptr<store::Ticket> audit;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto prior = store->FindByKey(usuario->nombre, key);
+      if (!prior.ok()) return FromStatus(prior.status());
+      if (prior->has_value()) {
+        const store::Event& e = **prior;
+        if (e.type != ops::TipoDe(*paso) || e.acta != clave || e.payload != ops::PayloadDe(*paso)) {
+          return Response::Error(409, "idempotency_conflict",
+                                 "la Idempotency-Key '" + key + "' ya se usó para otra solicitud",
+                                 "Idempotency-Key");
+        }
+        // Answered again once it is durable (it may still be in a commit).
+        auto again = store->Reserve(e);
+        if (!again.ok()) return FromStatus(again.status());
+        ticket = std::move(*again);
+      } else {
+        ops::Solicitud s{clave, std::move(*paso), Ahora(), key};
+        auto draft = ops->Proponer({usuario->nombre, usuario->sitio}, s);
+        if (!draft.ok()) {
+          Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false,
+                  draft.status().message());
+          return FromStatus(draft.status());
+        }
+        // Reserved and applied under the lock, so the next request sees it;
+        // made durable after the lock, so concurrent requests share a commit.
+        auto reserved = store->Reserve(*draft);
+        if (!reserved.ok()) return FromStatus(reserved.status());
+        ticket = std::move(*reserved);
+        if (Status st = ops->Aplicar(ticket->event()); !st.ok()) return FromStatus(st);
+        reclamos.erase(clave);
+        audit = bitacora->Reservar({Ahora(), usuario->nombre, usuario->sitio,
+                                    std::string(auth::NombreAccion(accion)), clave, true, ""});
       }
-      return Respuesta(e, true);
     }
-    ops::Solicitud s{clave, std::move(*paso), Ahora(), key};
-    auto draft = ops->Proponer({usuario->nombre, usuario->sitio}, s);
-    if (!draft.ok()) {
-      Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, false,
-              draft.status().message());
-      return FromStatus(draft.status());
+    if (Status st = store->Wait(*ticket); !st.ok()) {
+      // The state already holds an event the disk refused: stop, and let the
+      // restart rebuild the state from the log.
+      std::fprintf(stderr, "prep: the event log cannot be written: %s\n", st.message().c_str());
+      std::abort();
     }
-    auto appended = store->Append(*draft);
-    if (!appended.ok()) return FromStatus(appended.status());
-    if (Status st = ops->Aplicar(appended->event); !st.ok()) return FromStatus(st);
-    reclamos.erase(clave);
-    Auditar(*usuario, std::string(auth::NombreAccion(accion)), clave, true, "");
-    return Respuesta(appended->event, appended->replayed);
+    if (audit) (void)store->Wait(*audit);
+    return Respuesta(ticket->event(), ticket->replayed());
   }
 
   static Response Respuesta(const store::Event& e, bool replay) {

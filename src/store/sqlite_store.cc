@@ -1,7 +1,13 @@
-// SqliteStore: the embedded default. One connection, serialised by a mutex;
-// WAL journal with synchronous=FULL, so a COMMIT that returned is on disk.
+// SqliteStore: the embedded default. WAL journal with synchronous=FULL, so a
+// COMMIT that returned is on disk. Appends are group-committed: events
+// reserved while a commit is in flight are written together in the next
+// transaction, one fsync for all of them (LevelDB's writer queue, in short).
+// One connection writes (the commit leader of the moment), another reads.
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <deque>
+#include <map>
 #include <mutex>
 
 #include "store/store.h"
@@ -27,8 +33,8 @@ CREATE TABLE IF NOT EXISTS events (
 
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  Statement(sqlite3* db, const std::string& sql) {
+    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -45,6 +51,10 @@ class Statement {
                         : std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -69,19 +79,48 @@ Event RowToEvent(Statement& s) {
 constexpr char kColumns[] =
     "seq, type, acta, actor, site, at_ms, payload, idempotency_key, prev_hash, hash";
 
+bool SameRequest(const Event& prior, const EventDraft& d) {
+  return prior.type == d.type && prior.acta == d.acta && prior.site == d.site &&
+         prior.payload == d.payload;
+}
+
+struct Writer {
+  Event event;
+  bool done = false;
+  Status status;
+};
+
+class SqliteTicket final : public Ticket {
+ public:
+  SqliteTicket(std::shared_ptr<Writer> w, bool replayed)
+      : writer_(std::move(w)), replayed_(replayed) {}
+  const Event& event() const override { return writer_->event; }
+  bool replayed() const override { return replayed_; }
+  std::shared_ptr<Writer> writer_;
+
+ private:
+  bool replayed_;
+};
+
 class SqliteStore : public Store {
  public:
-  SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  SqliteStore(std::string path, sqlite3* writer, sqlite3* reader)
+      : path_(std::move(path)), writer_(writer), reader_(reader) {}
+  ~SqliteStore() override {
+    sqlite3_close_v2(reader_);
+    sqlite3_close_v2(writer_);
+  }
 
   Status Init() {
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"}) {
-      PREP_RETURN_IF_ERROR(Exec(pragma));
+    for (sqlite3* db : {writer_, reader_}) {
+      for (const char* pragma :
+           {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"}) {
+        PREP_RETURN_IF_ERROR(Exec(db, pragma));
+      }
     }
-    PREP_RETURN_IF_ERROR(Exec(kSchema));
-    Statement last(db_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-    if (!last.ok()) return Error("read the last event");
+    PREP_RETURN_IF_ERROR(Exec(writer_, kSchema));
+    Statement last(reader_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+    if (!last.ok()) return Error(reader_, "read the last event");
     if (sqlite3_step(last.get()) == SQLITE_ROW) {
       last_seq_ = last.Int(0);
       last_hash_ = last.Text(1);
@@ -90,81 +129,94 @@ class SqliteStore : public Store {
   }
 
   Result<AppendResult> Append(const EventDraft& draft) override {
+    PREP_ASSIGN_OR_RETURN(auto ticket, Reserve(draft));
+    PREP_RETURN_IF_ERROR(Wait(*ticket));
+    return AppendResult{ticket->event(), ticket->replayed()};
+  }
+
+  Result<std::unique_ptr<Ticket>> Reserve(const EventDraft& draft) override {
     if (draft.idempotency_key.empty()) {
       return Status::InvalidArgument("idempotency_key: every write needs one");
     }
     std::lock_guard<std::mutex> lock(mu_);
-    {
-      Statement find(db_, (std::string("SELECT ") + kColumns +
-                           " FROM events WHERE actor = ?1 AND idempotency_key = ?2")
-                              .c_str());
-      if (!find.ok()) return Error("look up the idempotency key");
-      find.Bind(1, draft.actor);
-      find.Bind(2, draft.idempotency_key);
-      if (sqlite3_step(find.get()) == SQLITE_ROW) {
-        Event prior = RowToEvent(find);
-        if (prior.type != draft.type || prior.acta != draft.acta || prior.site != draft.site ||
-            prior.payload != draft.payload) {
-          return Status::FailedPrecondition(
-              "idempotency_key '" + draft.idempotency_key + "' was already used by " + draft.actor +
-              " for a different request (event " + std::to_string(prior.seq) + ")");
-        }
-        return AppendResult{std::move(prior), true};
-      }
+    if (!failed_.ok()) return failed_;
+    // A retry of a request still being committed, or already on disk.
+    const auto key = std::make_pair(draft.actor, draft.idempotency_key);
+    if (auto it = inflight_.find(key); it != inflight_.end()) {
+      if (!SameRequest(it->second->event, draft)) return Conflict(draft, it->second->event.seq);
+      return std::unique_ptr<Ticket>(new SqliteTicket(it->second, true));
     }
-    Event e;
-    static_cast<EventDraft&>(e) = draft;
-    e.seq = last_seq_ + 1;
-    e.prev_hash = last_seq_ == 0 ? kGenesisHash : last_hash_;
-    e.hash = EventHash(e);
-    Statement insert(db_,
-                     "INSERT INTO events (seq, type, acta, actor, site, at_ms, payload, "
-                     "idempotency_key, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-    if (!insert.ok()) return Error("prepare the insert");
-    insert.Bind(1, e.seq);
-    insert.Bind(2, e.type);
-    insert.Bind(3, e.acta);
-    insert.Bind(4, e.actor);
-    insert.Bind(5, e.site);
-    insert.Bind(6, e.at_ms);
-    insert.Bind(7, e.payload);
-    insert.Bind(8, e.idempotency_key);
-    insert.Bind(9, e.prev_hash);
-    insert.Bind(10, e.hash);
-    // Autocommit: the statement is its own transaction, durable when it returns.
-    if (sqlite3_step(insert.get()) != SQLITE_DONE)
-      return Error("append event " + std::to_string(e.seq));
-    last_seq_ = e.seq;
-    last_hash_ = e.hash;
-    return AppendResult{std::move(e), false};
+    PREP_ASSIGN_OR_RETURN(std::optional<Event> prior,
+                          FindLocked(draft.actor, draft.idempotency_key));
+    if (prior) {
+      if (!SameRequest(*prior, draft)) return Conflict(draft, prior->seq);
+      auto w = std::make_shared<Writer>();
+      w->event = std::move(*prior);
+      w->done = true;
+      return std::unique_ptr<Ticket>(new SqliteTicket(w, true));
+    }
+    auto w = std::make_shared<Writer>();
+    static_cast<EventDraft&>(w->event) = draft;
+    w->event.seq = last_seq_ + 1;
+    w->event.prev_hash = last_seq_ == 0 ? kGenesisHash : last_hash_;
+    w->event.hash = EventHash(w->event);
+    last_seq_ = w->event.seq;
+    last_hash_ = w->event.hash;
+    pending_.push_back(w);
+    inflight_[key] = w;
+    return std::unique_ptr<Ticket>(new SqliteTicket(w, false));
+  }
+
+  Status Wait(Ticket& ticket) override {
+    auto& t = static_cast<SqliteTicket&>(ticket);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!t.writer_->done) {
+      if (committing_) {
+        cv_.wait(lock);
+        continue;
+      }
+      // Lead a commit of everything pending.
+      committing_ = true;
+      std::vector<std::shared_ptr<Writer>> batch(pending_.begin(), pending_.end());
+      pending_.clear();
+      lock.unlock();
+      const Status st = CommitBatch(batch);
+      lock.lock();
+      for (auto& w : batch) {
+        w->done = true;
+        w->status = st;
+        inflight_.erase({w->event.actor, w->event.idempotency_key});
+      }
+      if (!st.ok()) failed_ = st;
+      committing_ = false;
+      cv_.notify_all();
+    }
+    return t.writer_->status;
   }
 
   Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    Statement s(db_, (std::string("SELECT ") + kColumns +
-                      " FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2")
-                         .c_str());
-    if (!s.ok()) return Error("read events");
+    std::lock_guard<std::mutex> lock(read_mu_);
+    Statement s(reader_, std::string("SELECT ") + kColumns +
+                             " FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
+    if (!s.ok()) return Error(reader_, "read events");
     s.Bind(1, from_seq);
     s.Bind(2, static_cast<int64_t>(limit));
     std::vector<Event> out;
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(RowToEvent(s));
-    if (rc != SQLITE_DONE) return Error("read events");
+    if (rc != SQLITE_DONE) return Error(reader_, "read events");
     return out;
   }
 
   Result<std::optional<Event>> FindByKey(const std::string& actor,
                                          const std::string& idempotency_key) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    Statement find(db_, (std::string("SELECT ") + kColumns +
-                         " FROM events WHERE actor = ?1 AND idempotency_key = ?2")
-                            .c_str());
-    if (!find.ok()) return Error("look up the idempotency key");
-    find.Bind(1, actor);
-    find.Bind(2, idempotency_key);
-    if (sqlite3_step(find.get()) == SQLITE_ROW) return std::optional<Event>(RowToEvent(find));
-    return std::optional<Event>();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = inflight_.find({actor, idempotency_key}); it != inflight_.end()) {
+        return std::optional<Event>(it->second->event);
+      }
+    }
+    return FindLocked(actor, idempotency_key);
   }
 
   Result<int64_t> LastSeq() override {
@@ -173,8 +225,9 @@ class SqliteStore : public Store {
   }
 
   Status VerifyChain() override {
-    Statement s(db_, (std::string("SELECT ") + kColumns + " FROM events ORDER BY seq").c_str());
-    if (!s.ok()) return Error("read events");
+    std::lock_guard<std::mutex> lock(read_mu_);
+    Statement s(reader_, std::string("SELECT ") + kColumns + " FROM events ORDER BY seq");
+    if (!s.ok()) return Error(reader_, "read events");
     std::string prev = kGenesisHash;
     int64_t expected = 1;
     int rc;
@@ -196,45 +249,121 @@ class SqliteStore : public Store {
       prev = e.hash;
       ++expected;
     }
-    if (rc != SQLITE_DONE) return Error("verify the chain");
+    if (rc != SQLITE_DONE) return Error(reader_, "verify the chain");
     return Status::Ok();
   }
 
  private:
-  Status Exec(const char* sql) {
+  // Reads the committed log (never the batch being written).
+  Result<std::optional<Event>> FindLocked(const std::string& actor, const std::string& key) {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    Statement find(reader_, std::string("SELECT ") + kColumns +
+                                " FROM events WHERE actor = ?1 AND idempotency_key = ?2");
+    if (!find.ok()) return Error(reader_, "look up the idempotency key");
+    find.Bind(1, actor);
+    find.Bind(2, key);
+    if (sqlite3_step(find.get()) == SQLITE_ROW) return std::optional<Event>(RowToEvent(find));
+    return std::optional<Event>();
+  }
+
+  Status CommitBatch(const std::vector<std::shared_ptr<Writer>>& batch) {
+    if (batch.empty()) return Status::Ok();
+    PREP_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
+    Statement insert(writer_,
+                     "INSERT INTO events (seq, type, acta, actor, site, at_ms, payload, "
+                     "idempotency_key, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (!insert.ok()) {
+      (void)Exec(writer_, "ROLLBACK");
+      return Error(writer_, "prepare the insert");
+    }
+    for (const auto& w : batch) {
+      const Event& e = w->event;
+      insert.Bind(1, e.seq);
+      insert.Bind(2, e.type);
+      insert.Bind(3, e.acta);
+      insert.Bind(4, e.actor);
+      insert.Bind(5, e.site);
+      insert.Bind(6, e.at_ms);
+      insert.Bind(7, e.payload);
+      insert.Bind(8, e.idempotency_key);
+      insert.Bind(9, e.prev_hash);
+      insert.Bind(10, e.hash);
+      if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+        Status st = Error(writer_, "append event " + std::to_string(e.seq));
+        (void)Exec(writer_, "ROLLBACK");
+        return st;
+      }
+      insert.Reset();
+    }
+    return Exec(writer_, "COMMIT");
+  }
+
+  Status Conflict(const EventDraft& d, int64_t seq) {
+    return Status::FailedPrecondition(
+        "idempotency_key '" + d.idempotency_key + "' was already used by " + d.actor +
+        " for a different request (event " + std::to_string(seq) + ")");
+  }
+  Status Exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = path_ + ": " + (err != nullptr ? err : "sqlite error");
       sqlite3_free(err);
       return Status::IoError(msg);
     }
     return Status::Ok();
   }
-  Status Error(const std::string& doing) {
-    return Status::IoError(path_ + ": cannot " + doing + ": " + sqlite3_errmsg(db_));
+  Status Error(sqlite3* db, const std::string& doing) {
+    return Status::IoError(path_ + ": cannot " + doing + ": " + sqlite3_errmsg(db));
   }
 
   std::string path_;
-  sqlite3* db_;
-  std::mutex mu_;
-  int64_t last_seq_ = 0;
+  sqlite3* writer_;
+  sqlite3* reader_;
+  std::mutex read_mu_;  // the reader connection
+  std::mutex mu_;       // the fields below
+  std::condition_variable cv_;
+  int64_t last_seq_ = 0;  // including reserved, uncommitted events
   std::string last_hash_;
+  std::deque<std::shared_ptr<Writer>> pending_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<Writer>> inflight_;
+  bool committing_ = false;
+  Status failed_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+sqlite3* OpenConnection(const std::string& path, std::string* error) {
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    std::string msg =
-        path + ": cannot open the store: " + (db ? sqlite3_errmsg(db) : "out of memory");
+    *error = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
+    return nullptr;
+  }
+  return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  std::string error;
+  sqlite3* writer = OpenConnection(path, &error);
+  if (writer == nullptr) return Status::IoError(path + ": cannot open the store: " + error);
+  // The schema must exist before the reader looks at it.
+  char* err = nullptr;
+  if (sqlite3_exec(writer, "PRAGMA journal_mode=WAL", nullptr, nullptr, &err) != SQLITE_OK ||
+      sqlite3_exec(writer, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = path + ": cannot open the store: " + (err ? err : "sqlite error");
+    sqlite3_free(err);
+    sqlite3_close_v2(writer);
     return Status::IoError(msg);
   }
-  auto store = std::make_unique<SqliteStore>(path, db);
+  sqlite3* reader = OpenConnection(path, &error);
+  if (reader == nullptr) {
+    sqlite3_close_v2(writer);
+    return Status::IoError(path + ": cannot open the store: " + error);
+  }
+  auto store = std::make_unique<SqliteStore>(path, writer, reader);
   PREP_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
 }

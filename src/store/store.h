@@ -52,11 +52,28 @@ std::string EventHash(const Event& e);
 inline constexpr char kGenesisHash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// A place in the chain, reserved but maybe not yet on disk (see Reserve).
+class Ticket {
+ public:
+  virtual ~Ticket() = default;
+  virtual const Event& event() const = 0;
+  virtual bool replayed() const = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
+  // Reserve + Wait.
   virtual Result<AppendResult> Append(const EventDraft& draft) = 0;
+  // Two steps of Append, for callers that apply events under a lock of their
+  // own: Reserve checks the idempotency key and gives the event its seq and
+  // hash (the order of Reserve calls is the order of the chain); Wait returns
+  // once the event is durable. Many Waits share one commit (group commit), so
+  // the caller should not hold its lock while waiting. A failed commit fails
+  // every later call: the process must restart and rebuild from the log.
+  virtual Result<std::unique_ptr<Ticket>> Reserve(const EventDraft& draft) = 0;
+  virtual Status Wait(Ticket& ticket) = 0;
   // Events with seq in [from_seq, from_seq + limit), in order.
   virtual Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) = 0;
   virtual Result<int64_t> LastSeq() = 0;
