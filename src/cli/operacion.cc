@@ -1,5 +1,6 @@
 #include "cli/operacion.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -42,6 +43,24 @@ Status PrepararCarpeta(const std::string& data) {
   return Status::Ok();
 }
 
+// SHA-256 over every file of DATA/eleccion (name and content hash, by name),
+// so a change to the config or to the casillas it names is caught at start.
+Result<std::string> HuellaEleccion(const std::string& data) {
+  std::vector<std::string> nombres;
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(data) / "eleccion", ec)) {
+    if (entry.is_regular_file()) nombres.push_back(fs::relative(entry.path(), data).string());
+  }
+  if (ec) return Status::IoError(data + "/eleccion: cannot list: " + ec.message());
+  std::sort(nombres.begin(), nombres.end());
+  std::string lista;
+  for (const auto& n : nombres) {
+    PREP_ASSIGN_OR_RETURN(std::string bytes, Leer((fs::path(data) / n).string()));
+    lista += n + "\t" + store::Sha256Hex(bytes) + "\n";
+  }
+  return store::Sha256Hex(lista);
+}
+
 Status Copiar(const std::string& from, const std::string& to) {
   std::error_code ec;
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
@@ -52,9 +71,8 @@ Status Copiar(const std::string& from, const std::string& to) {
 // Writes eleccion.json, the first event, and the first administrador.
 Status Sellar(const std::string& data, const std::string& fuente, const std::string& archivo,
               const std::string& admin, const std::string& admin_password) {
-  PREP_ASSIGN_OR_RETURN(std::string bytes, Leer((fs::path(data) / archivo).string()));
-  nlohmann::ordered_json j{
-      {"fuente", fuente}, {"archivo", archivo}, {"sha256", store::Sha256Hex(bytes)}};
+  PREP_ASSIGN_OR_RETURN(std::string huella, HuellaEleccion(data));
+  nlohmann::ordered_json j{{"fuente", fuente}, {"archivo", archivo}, {"sha256", huella}};
   {
     std::ofstream out((fs::path(data) / "eleccion.json").string());
     out << j.dump(2) << "\n";
@@ -118,10 +136,12 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
     return Status::IoError(data + "/eleccion.json: not an election description");
   }
   const std::string archivo = (fs::path(data) / j["archivo"].get<std::string>()).string();
-  PREP_ASSIGN_OR_RETURN(std::string bytes, Leer(archivo));
-  if (j.contains("sha256") && store::Sha256Hex(bytes) != j["sha256"].get<std::string>()) {
+  PREP_ASSIGN_OR_RETURN(std::string huella, HuellaEleccion(data));
+  if (!j.contains("sha256") || huella != j["sha256"].get<std::string>()) {
     return Status::IoError(
-        archivo + ": its SHA-256 differs from the one recorded at prep init; it was changed");
+        data +
+        "/eleccion: its files differ from those recorded at prep init (SHA-256); "
+        "they were changed");
   }
   Eleccion e;
   if (j["fuente"] == "config") {

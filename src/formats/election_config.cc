@@ -220,7 +220,8 @@ class TableReader {
   }
 
   // One of `choices`; nullopt when missing or not one of them.
-  std::optional<std::string> Choice(std::string_view key, std::initializer_list<const char*> choices,
+  std::optional<std::string> Choice(std::string_view key,
+                                    std::initializer_list<const char*> choices,
                                     bool required = false) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
@@ -236,14 +237,14 @@ class TableReader {
   // Reports every key that no Find() asked for.
   void Finish() {
     static const std::set<std::string, std::less<>> kTopLevel = {
-        "entidad",   "eleccion",     "acuerdos", "ajustes",  "partidos",
-        "coaliciones", "distritos", "candidaturas", "sedes", "casillas"};
+        "entidad",     "eleccion",  "acuerdos",     "ajustes", "partidos",
+        "coaliciones", "distritos", "candidaturas", "sedes",   "casillas"};
     for (const auto& [key, value] : table_.as_table()) {
       if (known_.count(key) > 0) continue;
       if (!path_.empty() && path_.find('[') == std::string::npos && kTopLevel.count(key) > 0) {
         // The TOML trap: every key after a [table] header belongs to that table.
-        Error(key, "unknown key: written after the [" + path_ + "] header, it belongs to " +
-                       path_ + "; move it above the first [table] header");
+        Error(key, "unknown key: written after the [" + path_ + "] header, it belongs to " + path_ +
+                       "; move it above the first [table] header");
         continue;
       }
       std::string list;
@@ -284,8 +285,8 @@ size_t ForEachTable(TableReader& parent, std::string_view key, bool required,
     return 0;
   }
   if (!v->is_array()) {
-    parent.Error(key, "expected an array of tables ([[" + parent.Key(key) + "]] or [ {...}, ... ]), got " +
-                          Describe(*v));
+    parent.Error(key, "expected an array of tables ([[" + parent.Key(key) +
+                          "]] or [ {...}, ... ]), got " + Describe(*v));
     return 0;
   }
   const auto& array = v->as_array();
@@ -331,13 +332,16 @@ std::optional<Instant> DateTime(TableReader& t, std::string_view key) {
     return std::nullopt;
   }
   if (v->is_local_datetime()) {
-    t.Error(key, "has no UTC offset; write the local time with its offset, e.g. "
-                 "2020-10-18T18:00:00-05:00 for 18:00 at UTC-5");
+    t.Error(key,
+            "has no UTC offset; write the local time with its offset, e.g. "
+            "2020-10-18T18:00:00-05:00 for 18:00 at UTC-5");
     return std::nullopt;
   }
   if (!v->is_offset_datetime()) {
-    t.Error(key, "expected a date-time with its UTC offset (e.g. 2020-10-18T18:00:00-05:00, no "
-                 "quotes), got " + Describe(*v));
+    t.Error(key,
+            "expected a date-time with its UTC offset (e.g. 2020-10-18T18:00:00-05:00, no "
+            "quotes), got " +
+                Describe(*v));
     return std::nullopt;
   }
   const toml::offset_datetime& dt = v->as_offset_datetime();
@@ -350,8 +354,8 @@ std::optional<Instant> DateTime(TableReader& t, std::string_view key) {
   out.utc_ms = local_ms - offset * kMsPerMinute;
   out.offset_minutos = offset;
   out.local_minute_of_day = dt.time.hour * 60 + dt.time.minute;
-  out.on_the_minute = dt.time.second == 0 && dt.time.millisecond == 0 &&
-                      dt.time.microsecond == 0 && dt.time.nanosecond == 0;
+  out.on_the_minute = dt.time.second == 0 && dt.time.millisecond == 0 && dt.time.microsecond == 0 &&
+                      dt.time.nanosecond == 0;
   return out;
 }
 
@@ -370,7 +374,8 @@ struct CasillaFields {
   std::optional<int64_t> distrito, municipio, seccion, id_casilla, ext_contigua, ubicacion,
       lista_nominal, representantes, boletas;
   std::optional<std::string> tipo;
-  bool unreadable = false;  // a field had the wrong type; already reported
+  // Fields that were written but could not be read; already reported.
+  std::set<std::string, std::less<>> unreadable;
 };
 
 // Where a casilla was written: Where("lista_nominal") gives the "file:key" of a
@@ -387,22 +392,22 @@ struct CasillaBuilder {
   std::vector<domain::Casilla> casillas;
   std::map<std::string, std::string> clave_site;             // CLAVE_CASILLA → label
   std::map<int, std::tuple<int, int, std::string>> seccion;  // → distrito, municipio, label
-  size_t rows = 0;      // casillas written
-  size_t rejected = 0;  // of which had errors
+  size_t rows = 0;                                           // casillas written
+  size_t rejected = 0;                                       // of which had errors
 
   void Add(const CasillaFields& f, const CasillaSite& site) {
     ++rows;
     const size_t errors_before = errors->count();
     AddChecked(f, site);
-    if (errors->count() != errors_before) ++rejected;
+    if (errors->count() != errors_before || !f.unreadable.empty()) ++rejected;
   }
 
   void AddChecked(const CasillaFields& f, const CasillaSite& site) {
-    bool ok = !f.unreadable;
+    bool ok = f.unreadable.empty();
     auto field = [&](const std::optional<int64_t>& v, std::string_view name, bool required,
                      int64_t def, int64_t min, int64_t max) -> int64_t {
       if (!v) {
-        if (required) {
+        if (required && f.unreadable.count(name) == 0) {
           errors->Add(site.where(name), "is missing");
           ok = false;
         }
@@ -434,7 +439,7 @@ struct CasillaBuilder {
     }
     bool tipo_ok = false;
     if (!f.tipo) {
-      if (!f.unreadable) errors->Add(site.where("tipo"), "is missing");
+      if (f.unreadable.count("tipo") == 0) errors->Add(site.where("tipo"), "is missing");
       ok = false;
     } else {
       const std::string_view t = TrimSpaces(*f.tipo);
@@ -491,22 +496,22 @@ struct CasillaBuilder {
                   "casilla " + clave + " is listed twice (first at " + it->second + ")");
       return;
     }
-    auto [sec, first] = seccion.emplace(c.id.seccion,
-                                        std::tuple{c.distrito, c.municipio, site.label});
+    auto [sec, first] =
+        seccion.emplace(c.id.seccion, std::tuple{c.distrito, c.municipio, site.label});
     if (!first) {
       const auto& [d, m, label] = sec->second;
       if (d != c.distrito) {
-        errors->Add(site.where("distrito"),
-                    "sección " + std::to_string(c.id.seccion) + " is in distrito " +
-                        std::to_string(c.distrito) + " here but in distrito " + std::to_string(d) +
-                        " at " + label);
+        errors->Add(site.where("distrito"), "sección " + std::to_string(c.id.seccion) +
+                                                " is in distrito " + std::to_string(c.distrito) +
+                                                " here but in distrito " + std::to_string(d) +
+                                                " at " + label);
         return;
       }
       if (m != c.municipio) {
-        errors->Add(site.where("municipio"),
-                    "sección " + std::to_string(c.id.seccion) + " is in municipio " +
-                        std::to_string(c.municipio) + " here but in municipio " +
-                        std::to_string(m) + " at " + label);
+        errors->Add(site.where("municipio"), "sección " + std::to_string(c.id.seccion) +
+                                                 " is in municipio " + std::to_string(c.municipio) +
+                                                 " here but in municipio " + std::to_string(m) +
+                                                 " at " + label);
         return;
       }
     }
@@ -523,7 +528,7 @@ void ReadInlineCasillas(TableReader& casillas_table, CasillaBuilder* builder) {
       if (v == nullptr) return;
       if (!v->is_integer()) {
         t.Error(key, "expected a whole number, got " + Describe(*v));
-        f.unreadable = true;
+        f.unreadable.emplace(key);
         return;
       }
       *out = v->as_integer();
@@ -543,7 +548,7 @@ void ReadInlineCasillas(TableReader& casillas_table, CasillaBuilder* builder) {
       } else {
         t.Error("tipo", "expected a letter in quotes (\"B\", \"C\", \"E\", \"S\", ...), got " +
                             Describe(*v));
-        f.unreadable = true;
+        f.unreadable.emplace("tipo");
       }
     }
     CasillaSite site;
@@ -580,9 +585,13 @@ struct ColumnName {
 
 const std::array<ColumnName, kCasillaColumnCount>& CasillaColumns() {
   static const std::array<ColumnName, kCasillaColumnCount> kColumns = {{
-      {CasillaColumn::kDistrito, "distrito", true,
+      {CasillaColumn::kDistrito,
+       "distrito",
+       true,
        {"DISTRITO", "ID_DISTRITO", "ID_DISTRITO_LOCAL", "DISTRITO_LOCAL"}},
-      {CasillaColumn::kMunicipio, "municipio", true,
+      {CasillaColumn::kMunicipio,
+       "municipio",
+       true,
        {"MUNICIPIO", "ID_MUNICIPIO", "ID_MUNICIPIO_LOCAL"}},
       {CasillaColumn::kSeccion, "seccion", true, {"SECCION"}},
       {CasillaColumn::kTipo, "tipo", true, {"TIPO", "TIPO_CASILLA"}},
@@ -590,7 +599,9 @@ const std::array<ColumnName, kCasillaColumnCount>& CasillaColumns() {
       {CasillaColumn::kExtContigua, "ext_contigua", false, {"EXT_CONTIGUA"}},
       {CasillaColumn::kUbicacion, "ubicacion", false, {"UBICACION", "UBICACION_CASILLA"}},
       {CasillaColumn::kListaNominal, "lista_nominal", true, {"LISTA_NOMINAL"}},
-      {CasillaColumn::kRepresentantes, "representantes", false,
+      {CasillaColumn::kRepresentantes,
+       "representantes",
+       false,
        {"REPRESENTANTES", "REPRESENTANTES_PP_CI"}},
       {CasillaColumn::kBoletas, "boletas", false, {"BOLETAS"}},
   }};
@@ -732,7 +743,7 @@ void ReadCasillasCsv(const std::string& csv_name, std::string_view bytes, Casill
       const std::optional<int64_t> n = ParseWholeNumber(*v);
       if (!n) {
         errors->Add(at_line + ": " + std::string(c.name), Quote(*v) + " is not a whole number");
-        f.unreadable = true;
+        f.unreadable.emplace(c.name);
         continue;
       }
       std::optional<int64_t>* slot = nullptr;
@@ -821,8 +832,8 @@ std::string SyntaxErrorLine(const toml::syntax_error& e, const std::string& name
     const size_t colon = what.find(": ");
     if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
   }
-  std::string out = name + ":" + std::to_string(line_number) + ": TOML syntax error: " +
-                    std::string(TrimSpaces(what));
+  std::string out = name + ":" + std::to_string(line_number) +
+                    ": TOML syntax error: " + std::string(TrimSpaces(what));
   if (!hint.empty()) out += " (" + hint + ")";
   return out;
 }
@@ -861,8 +872,9 @@ class ConfigReader {
     if (auto nombre = t.Str("nombre", true)) out->catalogo.entidad_nombre = *nombre;
     if (auto siglas = t.Str("siglas", true)) {
       if (!IsUpperAlnum(*siglas, false)) {
-        t.Error("siglas", Quote(*siglas) + " must be capital letters and digits (e.g. COAH): it "
-                                           "names the published files");
+        t.Error("siglas", Quote(*siglas) +
+                              " must be capital letters and digits (e.g. COAH): it "
+                              "names the published files");
       } else {
         out->entidad_siglas = *siglas;
       }
@@ -877,8 +889,9 @@ class ConfigReader {
     if (auto nombre = t.Str("nombre", true)) out->catalogo.eleccion = *nombre;
     if (auto clave = t.Str("clave", true)) {
       if (!IsUpperAlnum(*clave, true)) {
-        t.Error("clave", Quote(*clave) + " must be capital letters, digits and '_' (e.g. "
-                                         "DIP_LOC): it names the published files");
+        t.Error("clave", Quote(*clave) +
+                             " must be capital letters, digits and '_' (e.g. "
+                             "DIP_LOC): it names the published files");
       } else {
         out->clave_eleccion = *clave;
       }
@@ -886,8 +899,9 @@ class ConfigReader {
     auto tipo_acta = [&](std::string_view key, std::string* slot) {
       if (auto s = t.Str(key, false)) {
         if (!IsUpperAlnum(*s, false) || s->size() > 5) {
-          t.Error(key, Quote(*s) + " must be 1 to 5 capital letters or digits, as TIPO_ACTA is "
-                                   "published (e.g. \"2\")");
+          t.Error(key, Quote(*s) +
+                           " must be 1 to 5 capital letters or digits, as TIPO_ACTA is "
+                           "published (e.g. \"2\")");
         } else {
           *slot = *s;
         }
@@ -959,8 +973,8 @@ class ConfigReader {
           *i == "leeme" ? domain::LeemeInconsistencias() : domain::PublishedInconsistencias();
     }
     if (auto d = t.Choice("desempate_captura", {"verificador", "tercera_captura"})) {
-      out->desempate = *d == "verificador" ? DesempateCaptura::kVerificador
-                                           : DesempateCaptura::kTerceraCaptura;
+      out->desempate =
+          *d == "verificador" ? DesempateCaptura::kVerificador : DesempateCaptura::kTerceraCaptura;
     }
     if (auto b = t.Bool("mixto_ilegible_sin_dato_contabiliza")) {
       out->clasificador.mixto_ilegible_sin_dato_contabiliza = *b;
@@ -981,12 +995,14 @@ class ConfigReader {
                c == '_';
       });
       if (!chars_ok) {
-        t.Error("siglas", Quote(*siglas) + " must be letters, digits and '_' only: it is the "
-                                           "name of a vote column");
+        t.Error("siglas", Quote(*siglas) +
+                              " must be letters, digits and '_' only: it is the "
+                              "name of a vote column");
         ok = false;
       } else if (domain::ClassifyVoteColumnName(*siglas) != domain::VoteColumnKind::kPartido) {
-        t.Error("siglas", Quote(*siglas) + " would be read as a coalition, candidatura "
-                                           "independiente, no registrados or nulos column");
+        t.Error("siglas", Quote(*siglas) +
+                              " would be read as a coalition, candidatura "
+                              "independiente, no registrados or nulos column");
         ok = false;
       }
       auto [it, inserted] = first.emplace(Upper(*siglas), t.Key("siglas"));
@@ -1008,8 +1024,8 @@ class ConfigReader {
         coaliciones_[*nombre];
         auto [it, inserted] = first.emplace(*nombre, t.Key("nombre"));
         if (!inserted) {
-          t.Error("nombre", "duplicate coalición " + Quote(*nombre) + " (first at " + it->second +
-                                ")");
+          t.Error("nombre",
+                  "duplicate coalición " + Quote(*nombre) + " (first at " + it->second + ")");
           ok = false;
         }
       }
@@ -1021,8 +1037,8 @@ class ConfigReader {
         return;
       }
       if (!list->is_array()) {
-        t.Error("partidos", "expected an array of siglas, e.g. [\"PAN\", \"PRD\"], got " +
-                                Describe(*list));
+        t.Error("partidos",
+                "expected an array of siglas, e.g. [\"PAN\", \"PRD\"], got " + Describe(*list));
         return;
       }
       const auto& items = list->as_array();
@@ -1069,8 +1085,8 @@ class ConfigReader {
       distritos_.insert(static_cast<int>(*id));
       auto [it, inserted] = first.emplace(*id, t.Key("id"));
       if (!inserted) {
-        t.Error("id", "duplicate distrito " + std::to_string(*id) + " (first at " + it->second +
-                          ")");
+        t.Error("id",
+                "duplicate distrito " + std::to_string(*id) + " (first at " + it->second + ")");
         return;
       }
       distrito_key_[static_cast<int>(*id)] = t.path();
@@ -1100,12 +1116,13 @@ class ConfigReader {
       const std::optional<bool> independiente = t.Bool("independiente");
       const std::optional<std::string> propietario = t.Str("propietario", true);
       const std::optional<std::string> suplente = t.Str("suplente", false);
-      const int postulantes = (partido ? 1 : 0) + (coalicion ? 1 : 0) +
-                              (independiente.value_or(false) ? 1 : 0);
+      const int postulantes =
+          (partido ? 1 : 0) + (coalicion ? 1 : 0) + (independiente.value_or(false) ? 1 : 0);
       bool ok = distrito && propietario;
       if (postulantes != 1) {
-        t.Error("", "give exactly one of partido = \"SIGLAS\", coalicion = \"Nombre\" or "
-                    "independiente = true");
+        t.Error("",
+                "give exactly one of partido = \"SIGLAS\", coalicion = \"Nombre\" or "
+                "independiente = true");
         ok = false;
       }
       if (partido && partidos_.count(*partido) == 0) {
@@ -1175,8 +1192,9 @@ class ConfigReader {
       } else if (tipo) {
         const std::optional<int64_t> d = t.Int("distrito", false);
         if (d && *d != 0) {
-          t.Error("distrito", std::to_string(*d) + " but a CCV serves the whole entidad; "
-                                                   "leave distrito out");
+          t.Error("distrito", std::to_string(*d) +
+                                  " but a CCV serves the whole entidad; "
+                                  "leave distrito out");
           ok = false;
         }
       } else {
@@ -1205,8 +1223,9 @@ class ConfigReader {
     const bool has_lista = v->as_table().count("lista") > 0;
     const std::optional<std::string> archivo = t.Str("archivo", false);
     if (has_archivo == has_lista) {
-      t.Error("", "give either archivo = \"casillas.csv\" (a CSV file next to this one) or "
-                  "lista = [ { ... }, ... ], not both and not neither");
+      t.Error("",
+              "give either archivo = \"casillas.csv\" (a CSV file next to this one) or "
+              "lista = [ { ... }, ... ], not both and not neither");
     }
     if (has_lista) ReadInlineCasillas(t, &builder);
     if (archivo && !has_lista) {
@@ -1217,8 +1236,9 @@ class ConfigReader {
         t.Error("archivo", "is empty");
       } else if (relative.is_absolute() || relative.has_root_name() || escapes) {
         // The store keeps the config and its CSV together, side by side.
-        t.Error("archivo", Quote(*archivo) + " must be a path relative to this file's folder, "
-                                             "inside it (e.g. \"casillas.csv\")");
+        t.Error("archivo", Quote(*archivo) +
+                               " must be a path relative to this file's folder, "
+                               "inside it (e.g. \"casillas.csv\")");
       } else {
         const std::string csv_name =
             (std::filesystem::path(name_).parent_path() / relative).string();
@@ -1278,7 +1298,7 @@ class ConfigReader {
   std::string name_;
   Errors* errors_;
   bool rp_en_especiales_ = true;
-  std::set<std::string> partidos_;                             // siglas as written
+  std::set<std::string> partidos_;                            // siglas as written
   std::map<std::string, std::set<std::string>> coaliciones_;  // nombre → partidos
   std::set<int> distritos_;
   std::map<int, std::string> distrito_key_;  // id → "distritos[3]"

@@ -41,7 +41,7 @@ namespace prep::formats {
 // offset is the one the file gave for the start, to label published times.
 struct Acuerdos {
   int64_t inicio_publicacion_utc_ms = 0;
-  int offset_minutos = 0;  // local time minus UTC at the start: -300 for UTC-5
+  int offset_minutos = 0;                  // local time minus UTC at the start: -300 for UTC-5
   int actualizaciones_datos_por_hora = 3;  // at least 3
   int actualizaciones_bd_por_hora = 3;     // at least 3
   // After the start and at most 24 h after it.

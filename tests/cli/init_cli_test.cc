@@ -1,0 +1,115 @@
+// `prep init`, `prep users` as an administrator runs them, on real files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kData = PREP_SHARED_DATA;
+const std::string kExample = (fs::path(__FILE__).parent_path().parent_path().parent_path() /
+                              "examples" / "coahuila2020.toml")
+                                 .string();
+const std::string kPassword = "Clave-de-prueba-2020";
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class InitCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("prep_init_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  Outcome Prep(const std::string& args, const std::string& input = "") {
+    const std::string out = (dir_ / "stdout").string();
+    const std::string err = (dir_ / "stderr").string();
+    const std::string cmd = "printf '" + input + "' | " + std::string(PREP_BINARY) + " " + args +
+                            " >" + out + " 2>" + err;
+    const int status = std::system(cmd.c_str());
+    Outcome o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream a(out), b(err);
+    o.out.assign(std::istreambuf_iterator<char>(a), {});
+    o.err.assign(std::istreambuf_iterator<char>(b), {});
+    return o;
+  }
+  fs::path dir_;
+};
+
+TEST_F(InitCli, CoahuilaExampleCreatesTheDataFolderOnce) {
+  const std::string data = (dir_ / "coah").string();
+  auto o =
+      Prep("init --config " + kExample + " --data " + data + " --admin admin", kPassword + "\\n");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(data + "/prep.sqlite"));
+  EXPECT_TRUE(fs::exists(data + "/eleccion.json"));
+  EXPECT_TRUE(fs::exists(data + "/eleccion/coahuila2020.toml"));
+  auto again = Prep("init --config " + kExample + " --data " + data);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already holds an election"), std::string::npos) << again.err;
+  auto list = Prep("users list --data " + data);
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("admin\tadministrador\t*"), std::string::npos) << list.out;
+}
+
+TEST_F(InitCli, BadConfigListsEveryErrorAndCreatesNothing) {
+  const std::string config = (dir_ / "mala.toml").string();
+  std::ofstream(config) << "[eleccion]\nnombre = 3\n";
+  const std::string data = (dir_ / "nada").string();
+  auto o = Prep("init --config " + config + " --data " + data);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_FALSE(fs::exists(data));
+  int lines = 0;
+  std::stringstream ss(o.err);
+  std::string line;
+  while (std::getline(ss, line)) {
+    ++lines;
+    EXPECT_TRUE(std::regex_search(line, std::regex("mala\\.toml:[a-z_.\\[\\]0-9]+: "))) << line;
+  }
+  EXPECT_GE(lines, 3) << o.err;
+  EXPECT_NE(o.err.find("eleccion.nombre"), std::string::npos);
+}
+
+TEST_F(InitCli, FromPrepCsvUsersAndTamperDetection) {
+  const std::string data = (dir_ / "qroo").string();
+  ASSERT_EQ(Prep("init --from-prep-csv " + kData +
+                     "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip --data " + data +
+                     " --admin admin",
+                 kPassword + "\\n")
+                .exit_code,
+            0);
+  auto add = Prep("users add --data " + data + " --como admin ana capturista CCV01",
+                  kPassword + "\\n" + kPassword + "\\n");
+  EXPECT_EQ(add.exit_code, 0) << add.err;
+  auto wrong = Prep("users add --data " + data + " --como admin beto capturista CCV01",
+                    "no-es-la-clave\\n" + kPassword + "\\n");
+  EXPECT_EQ(wrong.exit_code, 2);
+  auto weak = Prep("users add --data " + data + " --como admin carla capturista CCV01",
+                   kPassword + "\\ncorta\\n");
+  EXPECT_EQ(weak.exit_code, 2);
+  auto list = Prep("users list --data " + data);
+  EXPECT_NE(list.out.find("ana\tcapturista\tCCV01"), std::string::npos);
+  EXPECT_EQ(list.out.find("beto"), std::string::npos);
+  EXPECT_EQ(list.out.find("carla"), std::string::npos);
+  // A changed source file is caught at start.
+  for (const auto& e : fs::directory_iterator(data + "/eleccion")) {
+    std::ofstream(e.path(), std::ios::app) << "x";
+  }
+  auto tampered = Prep("users list --data " + data);
+  EXPECT_EQ(tampered.exit_code, 2);
+  EXPECT_NE(tampered.err.find("were changed"), std::string::npos) << tampered.err;
+}
+
+}  // namespace
