@@ -140,7 +140,6 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
 
   std::mutex mu;
   std::set<std::pair<std::string, std::string>> acknowledged;  // (usuario, key)
-  std::atomic<bool> clients_done{false};
   std::atomic<int> retries{0};
   auto capturista = [&](const std::string& u) {
     std::string token = login(u);
