@@ -28,8 +28,8 @@ using TomlValue = toml::basic_value<toml::discard_comments, std::map, std::vecto
 constexpr size_t kMaxErrors = 1000;
 constexpr uintmax_t kMaxFileBytes = uintmax_t{64} << 20;
 constexpr int64_t kMaxCoalicionPartidos = 10;  // 2^10 − 11 = 1,013 combination columns
-constexpr int64_t kMsPerMinute = 60 * 1000;
-constexpr int64_t kMsPerDay = 24 * 60 * kMsPerMinute;
+constexpr int64_t kMsPerMinute = int64_t{60} * 1000;
+constexpr int64_t kMsPerDay = int64_t{24} * 60 * kMsPerMinute;
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -241,9 +241,14 @@ class TableReader {
         "coaliciones", "distritos", "candidaturas", "sedes",   "casillas"};
     for (const auto& [key, value] : table_.as_table()) {
       if (known_.count(key) > 0) continue;
-      if (!path_.empty() && path_.find('[') == std::string::npos && kTopLevel.count(key) > 0) {
-        // The TOML trap: every key after a [table] header belongs to that table.
-        Error(key, "unknown key: written after the [" + path_ + "] header, it belongs to " + path_ +
+      if (!path_.empty() && kTopLevel.count(key) > 0) {
+        // The TOML trap: every key after a [table] or [[array]] header belongs
+        // to that table, down to the next header.
+        const size_t bracket = path_.find('[');
+        const std::string header = bracket == std::string::npos
+                                       ? "[" + path_ + "]"
+                                       : "[[" + path_.substr(0, bracket) + "]]";
+        Error(key, "unknown key: written after the " + header + " header, it belongs to " + path_ +
                        "; move it above the first [table] header");
         continue;
       }
@@ -405,7 +410,7 @@ struct CasillaBuilder {
   void AddChecked(const CasillaFields& f, const CasillaSite& site) {
     bool ok = f.unreadable.empty();
     auto field = [&](const std::optional<int64_t>& v, std::string_view name, bool required,
-                     int64_t def, int64_t min, int64_t max) -> int64_t {
+                     int64_t def, int64_t min, int64_t max, std::string_view rule = "") -> int64_t {
       if (!v) {
         if (required && f.unreadable.count(name) == 0) {
           errors->Add(site.where(name), "is missing");
@@ -414,7 +419,7 @@ struct CasillaBuilder {
         return def;
       }
       if (*v < min || *v > max) {
-        errors->Add(site.where(name), RangeWhy(*v, min, max));
+        errors->Add(site.where(name), RangeWhy(*v, min, max, rule));
         ok = false;
         return def;
       }
@@ -424,10 +429,14 @@ struct CasillaBuilder {
     c.id.entidad = entidad;
     c.distrito = static_cast<int>(field(f.distrito, "distrito", true, 0, 1, 999));
     c.municipio = static_cast<int>(field(f.municipio, "municipio", true, 0, 1, 999));
-    c.id.seccion = static_cast<int>(field(f.seccion, "seccion", true, 0, 1, 9999));
-    c.id.id_casilla = static_cast<int>(field(f.id_casilla, "id_casilla", false, 1, 1, 99));
-    c.id.ext_contigua = static_cast<int>(field(f.ext_contigua, "ext_contigua", false, 0, 0, 99));
-    c.ubicacion = static_cast<int>(field(f.ubicacion, "ubicacion", false, 1, 1, 2));
+    c.id.seccion = static_cast<int>(
+        field(f.seccion, "seccion", true, 0, 1, 9999, "four digits in CLAVE_CASILLA"));
+    c.id.id_casilla = static_cast<int>(
+        field(f.id_casilla, "id_casilla", false, 1, 1, 99, "two digits in CLAVE_CASILLA"));
+    c.id.ext_contigua = static_cast<int>(
+        field(f.ext_contigua, "ext_contigua", false, 0, 0, 99, "two digits in CLAVE_CASILLA"));
+    c.ubicacion =
+        static_cast<int>(field(f.ubicacion, "ubicacion", false, 1, 1, 2, "1 urbana, 2 no urbana"));
     c.lista_nominal = field(f.lista_nominal, "lista_nominal", true, 0, 0, 100'000'000);
     c.representantes.propietarios_locales =
         field(f.representantes, "representantes", false, 0, 0, 10'000);
@@ -515,7 +524,7 @@ struct CasillaBuilder {
         return;
       }
     }
-    casillas.push_back(std::move(c));
+    casillas.push_back(c);
   }
 };
 
@@ -937,13 +946,20 @@ class ConfigReader {
                     "20:00 local time (Reglamento de Elecciones)");
       }
     }
-    const char* kAnexo13 = "Anexo 13: at least three per hour";
-    if (auto n = t.IntIn("actualizaciones_datos_por_hora", true, 3, 60, kAnexo13)) {
-      a.actualizaciones_datos_por_hora = static_cast<int>(*n);
-    }
-    if (auto n = t.IntIn("actualizaciones_bd_por_hora", true, 3, 60, kAnexo13)) {
-      a.actualizaciones_bd_por_hora = static_cast<int>(*n);
-    }
+    // At least three per hour (Anexo 13); at most one a minute.
+    auto per_hour = [&](std::string_view key, int* slot) {
+      const std::optional<int64_t> n = t.Int(key, true);
+      if (!n) return;
+      if (*n < 3) {
+        t.Error(key, RangeWhy(*n, 3, 60, "Anexo 13: at least three per hour"));
+      } else if (*n > 60) {
+        t.Error(key, RangeWhy(*n, 3, 60, "one a minute"));
+      } else {
+        *slot = static_cast<int>(*n);
+      }
+    };
+    per_hour("actualizaciones_datos_por_hora", &a.actualizaciones_datos_por_hora);
+    per_hour("actualizaciones_bd_por_hora", &a.actualizaciones_bd_por_hora);
     const std::optional<Instant> ultima = DateTime(t, "ultima_actualizacion");
     if (ultima) a.ultima_actualizacion_utc_ms = ultima->utc_ms;
     if (inicio && ultima) {

@@ -344,7 +344,7 @@ TEST(Acuerdos, UpdatesAboveOnePerMinute) {
   EXPECT_ONLY_ERROR(
       Small({{"actualizaciones_bd_por_hora = 3", "actualizaciones_bd_por_hora = 61"}}),
       "small.toml:acuerdos.actualizaciones_bd_por_hora: 61 is above the maximum of "
-      "60 (Anexo 13: at least three per hour)");
+      "60 (one a minute)");
 }
 
 TEST(Acuerdos, LastUpdateMoreThan24HoursAfterTheStart) {
@@ -444,6 +444,19 @@ TEST(Casillas, ExtContiguaOnlyForExtraordinarias) {
       Small({{"tipo = \"B\", ubicacion = 2", "tipo = \"B\", ext_contigua = 1, ubicacion = 2"}}),
       "small.toml:casillas.lista[3].ext_contigua: 1 but only an extraordinaria has "
       "contiguas of its own (ext_contigua 0)");
+}
+
+TEST(Casillas, FieldsWithinTheirRanges) {
+  EXPECT_ONLY_ERROR(
+      Small({{"seccion = 3", "seccion = 10000"}}),
+      "small.toml:casillas.lista[7].seccion: 10000 is above the maximum of 9999 (four "
+      "digits in CLAVE_CASILLA)");
+  EXPECT_ONLY_ERROR(Small({{"seccion = 3", "seccion = 3, ubicacion = 3"}}),
+                    "small.toml:casillas.lista[7].ubicacion: 3 is above the maximum of 2 (1 "
+                    "urbana, 2 no urbana)");
+  EXPECT_ONLY_ERROR(Small({{"tipo = \"C\", id_casilla = 1", "tipo = \"C\", id_casilla = 0"}}),
+                    "small.toml:casillas.lista[2].id_casilla: 0 is below the minimum of 1 (two "
+                    "digits in CLAVE_CASILLA)");
 }
 
 TEST(Casillas, WrongTypeInARow) {
@@ -630,6 +643,12 @@ TEST(Schema, ListWrittenUnderATableHeader) {
       Minimal({{"lista_nominal = 612 },\n]", "lista_nominal = 612 },\n]\ncoaliciones = []"}}),
       "minimal.toml:casillas.coaliciones: unknown key: written after the [casillas] "
       "header, it belongs to casillas; move it above the first [table] header");
+}
+
+TEST(Schema, ListWrittenUnderAnArrayHeader) {
+  EXPECT_ONLY_ERROR(Minimal({{"distrito = 1\n", "distrito = 1\ncoaliciones = []\n"}}),
+                    "minimal.toml:sedes[1].coaliciones: unknown key: written after the [[sedes]] "
+                    "header, it belongs to sedes[1]; move it above the first [table] header");
 }
 
 TEST(Syntax, ErrorGivesItsLine) {
