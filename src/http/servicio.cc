@@ -132,18 +132,6 @@ Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
   return out;
 }
 
-ordered_json ValoresAJson(const std::vector<domain::CaptureValue>& v) {
-  ordered_json a = ordered_json::array();
-  for (const auto& c : v) {
-    if (c.kind == domain::CaptureKind::kCount) {
-      a.push_back(c.count);
-    } else {
-      a.push_back(c.kind == domain::CaptureKind::kIlegible ? "ILEGIBLE" : "SIN DATO");
-    }
-  }
-  return a;
-}
-
 }  // namespace
 
 struct Servicio::Impl {
@@ -305,14 +293,14 @@ struct Servicio::Impl {
     if (ve_valores) {
       ordered_json caps = ordered_json::array();
       for (const auto& c : x.capturas)
-        caps.push_back({{"usuario", c.usuario}, {"valores", ValoresAJson(c.valores)}});
+        caps.push_back({{"usuario", c.usuario}, {"valores", ops::ValoresJson(c.valores)}});
       j["valores_capturas"] = caps;
-      if (x.verificada) j["valores"] = ValoresAJson(x.valores);
+      if (x.verificada) j["valores"] = ops::ValoresJson(x.valores);
       ordered_json corr = ordered_json::array();
       for (const auto& c : x.correcciones) {
         corr.push_back({{"usuario", c.usuario},
-                        {"antes", ValoresAJson(c.antes)},
-                        {"despues", ValoresAJson(c.despues)},
+                        {"antes", ops::ValoresJson(c.antes)},
+                        {"despues", ops::ValoresJson(c.despues)},
                         {"motivo", c.motivo}});
       }
       j["correcciones"] = corr;

@@ -20,7 +20,7 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-ordered_json ValoresJson(const std::vector<CaptureValue>& v) {
+ordered_json ValoresArray(const std::vector<CaptureValue>& v) {
   ordered_json a = ordered_json::array();
   for (const CaptureValue& c : v) {
     if (c.kind == CaptureKind::kCount) {
@@ -93,6 +93,12 @@ std::optional<std::vector<CaptureValue>> Acuerdo(const std::vector<Expediente::C
   return out;
 }
 
+}  // namespace
+
+ordered_json ValoresJson(const std::vector<CaptureValue>& valores) { return ValoresArray(valores); }
+
+namespace {
+
 Status Rechazo(const std::string& clave, const std::string& why) {
   return Status::FailedPrecondition("acta " + clave + ": " + why);
 }
@@ -115,38 +121,38 @@ std::string TipoDe(const Paso& paso) {
 }
 
 std::string PayloadDe(const Paso& paso) {
-  ordered_json j = std::visit(Overloaded{[](const Acopio& a) {
-                                           ordered_json o;
-                                           o["sin_acta"] =
-                                               a.sin_acta ? static_cast<int>(*a.sin_acta) : 0;
-                                           o["mecanismos_traslado"] = a.mecanismos_traslado;
-                                           o["hora_ms"] = a.hora_ms;
-                                           return o;
-                                         },
-                                         [](const Digitalizacion& d) {
-                                           return ordered_json{{"sha256", d.sha256},
-                                                               {"origen", d.origen},
-                                                               {"dispositivo", d.dispositivo},
-                                                               {"bytes", d.bytes}};
-                                         },
-                                         [](const Captura& c) {
-                                           return ordered_json{{"valores", ValoresJson(c.valores)}};
-                                         },
-                                         [](const Verificacion& v) {
-                                           return ordered_json{{"aceptar", v.aceptar},
-                                                               {"valores", ValoresJson(v.valores)},
-                                                               {"motivo", v.motivo}};
-                                         },
-                                         [](const OrdenRecaptura& o) {
-                                           return ordered_json{{"motivo", o.motivo}};
-                                         },
-                                         [](const OrdenRedigitalizacion& o) {
-                                           return ordered_json{{"motivo", o.motivo}};
-                                         },
-                                         [](const Cotejo& c) {
-                                           return ordered_json{{"codigo", c.codigo}};
-                                         }},
-                              paso);
+  ordered_json j =
+      std::visit(Overloaded{[](const Acopio& a) {
+                              ordered_json o;
+                              o["sin_acta"] = a.sin_acta ? static_cast<int>(*a.sin_acta) : 0;
+                              o["mecanismos_traslado"] = a.mecanismos_traslado;
+                              o["hora_ms"] = a.hora_ms;
+                              return o;
+                            },
+                            [](const Digitalizacion& d) {
+                              return ordered_json{{"sha256", d.sha256},
+                                                  {"origen", d.origen},
+                                                  {"dispositivo", d.dispositivo},
+                                                  {"bytes", d.bytes}};
+                            },
+                            [](const Captura& c) {
+                              return ordered_json{{"valores", ValoresArray(c.valores)}};
+                            },
+                            [](const Verificacion& v) {
+                              return ordered_json{{"aceptar", v.aceptar},
+                                                  {"valores", ValoresArray(v.valores)},
+                                                  {"motivo", v.motivo}};
+                            },
+                            [](const OrdenRecaptura& o) {
+                              return ordered_json{{"motivo", o.motivo}};
+                            },
+                            [](const OrdenRedigitalizacion& o) {
+                              return ordered_json{{"motivo", o.motivo}};
+                            },
+                            [](const Cotejo& c) {
+                              return ordered_json{{"codigo", c.codigo}};
+                            }},
+                 paso);
   return j.dump();
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -149,6 +150,10 @@ class Operaciones {
   Ajustes ajustes_;
   std::map<std::string, Expediente> expedientes_;
 };
+
+// Vote values as the events and the API write them: counts as numbers,
+// "ILEGIBLE" and "SIN DATO" as strings.
+nlohmann::ordered_json ValoresJson(const std::vector<domain::CaptureValue>& valores);
 
 // The JSON payloads of the events, exposed for tests and the audit export.
 std::string PayloadDe(const Paso& paso);

@@ -1,8 +1,6 @@
-#include <openssl/evp.h>
-
-#include <cstdio>
 #include <string>
 
+#include "store/imagenes.h"
 #include "store/store.h"
 
 namespace prep::store {
@@ -30,16 +28,7 @@ std::string EventHash(const Event& e) {
   Field(&canonical, std::to_string(e.at_ms));
   Field(&canonical, e.payload);
   Field(&canonical, e.idempotency_key);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(canonical.data(), canonical.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string hex(2 * len, '0');
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < len; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return hex;
+  return Sha256Hex(canonical);
 }
 
 }  // namespace prep::store
