@@ -273,6 +273,37 @@ TEST_F(ApiTest, BadInputGetsAClear4xxAndChangesNothing) {
   EXPECT_EQ(view["imagenes"].size(), 1u);
 }
 
+TEST_F(ApiTest, WorkQueueNeverHandsOneActaToTwoPeopleAndTakesBackExpiredClaims) {
+  // Two actas ready for capture.
+  for (int i = 0; i < 2; ++i) {
+    const FilaQroo& f = filas_[static_cast<size_t>(i)];
+    ASSERT_EQ(f.distrito, 1);
+    ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+    ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png(f.clave), "img" + f.clave).status,
+              201);
+  }
+  auto next = [&](const std::string& u) {
+    auto r = Post(tokens_.at(u), "/api/v1/cola/captura", "", "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false)["clave_acta"];
+  };
+  const json a = next("ana");
+  const json b = next("beto");
+  ASSERT_TRUE(a.is_string() && b.is_string());
+  EXPECT_NE(a, b);            // never the same acta to two people at once
+  EXPECT_EQ(next("ana"), a);  // asking again keeps one's own claim
+  // carla (CATD01) finds both claimed...
+  EXPECT_TRUE(next("carla").is_null());
+  // ...until ana's claim expires (10 minutes).
+  reloj_ += 11 * 60 * 1000;
+  EXPECT_TRUE(next("carla").is_string());
+  // A verificador's queue is empty: no acta has its two captures yet.
+  auto v = Post(tokens_["vero"], "/api/v1/cola/verificacion", "", "");
+  EXPECT_TRUE(json::parse(v.body)["clave_acta"].is_null());
+  // An acopiador has no capture queue.
+  EXPECT_EQ(Post(tokens_["acopio1"], "/api/v1/cola/captura", "", "").status, 403);
+}
+
 TEST_F(ApiTest, StateSurvivesARestart) {
   const FilaQroo& f = filas_[0];
   ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
