@@ -573,6 +573,41 @@ void Servicio::Impl::Rutas() {
     return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump());
   });
 
+  // Changes to one user: {"accion": "reasignar", "rol", "sitio"} | "desactivar" |
+  // "reactivar" | {"accion": "cambiar_contrasena", "password"} (administrador).
+  router->Add("POST", "/api/v1/usuarios/{nombre}", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    auto body = self->Cuerpo(r);
+    if (!body.ok()) return FromStatus(body.status());
+    const json& j = *body;
+    auto text = [&](const char* k) {
+      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
+    const std::string nombre = r.params.at("nombre");
+    const std::string accion = text("accion");
+    const int64_t now = self->Ahora();
+    Status st;
+    if (accion == "reasignar") {
+      st = self->directorio->Reasignar(*u, nombre, text("rol"), text("sitio"), now);
+    } else if (accion == "desactivar") {
+      st = self->directorio->Desactivar(*u, nombre, now);
+    } else if (accion == "reactivar") {
+      st = self->directorio->Reactivar(*u, nombre, now);
+    } else if (accion == "cambiar_contrasena") {
+      st = self->directorio->CambiarContrasena(*u, nombre, text("password"), now);
+    } else {
+      return Response::Error(422, "invalid",
+                             "accion: reasignar, desactivar, reactivar or cambiar_contrasena",
+                             "accion");
+    }
+    if (!st.ok()) {
+      const bool prohibido = !auth::RolPermite(u->rol, auth::Accion::kAdministrarUsuarios);
+      return prohibido ? Response::Error(403, "forbidden", st.message()) : FromStatus(st);
+    }
+    return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump());
+  });
+
   router->Add("GET", "/api/v1/usuarios", [self](const Request& r) {
     auto u = self->Autenticar(r);
     if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");

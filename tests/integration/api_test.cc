@@ -304,6 +304,43 @@ TEST_F(ApiTest, WorkQueueNeverHandsOneActaToTwoPeopleAndTakesBackExpiredClaims) 
   EXPECT_EQ(Post(tokens_["acopio1"], "/api/v1/cola/captura", "", "").status, 403);
 }
 
+TEST_F(ApiTest, AdministradorManagesUsersAndOthersCannot) {
+  auto change = [&](const std::string& token, const std::string& nombre, const json& body) {
+    return Post(token, "/api/v1/usuarios/" + nombre, body.dump(), "");
+  };
+  // Move carla to another CATD; her session closes; she now acts there only.
+  EXPECT_EQ(
+      change(admin_, "carla", {{"accion", "reasignar"}, {"rol", "capturista"}, {"sitio", "CATD02"}})
+          .status,
+      200);
+  EXPECT_EQ(Post(tokens_["carla"], "/api/v1/cola/captura", "", "").status, 401);
+  // Deactivated users cannot log in; reactivated ones can.
+  EXPECT_EQ(change(admin_, "beto", {{"accion", "desactivar"}}).status, 200);
+  EXPECT_EQ(Fetch(server_->port(), "POST", "/api/v1/sesiones",
+                  json{{"usuario", "beto"}, {"password", kPassword}}.dump())
+                .status,
+            401);
+  EXPECT_EQ(change(admin_, "beto", {{"accion", "reactivar"}}).status, 200);
+  EXPECT_FALSE(Login("beto").empty());
+  // A weak password is refused with the rule that failed.
+  auto weak = change(admin_, "ana", {{"accion", "cambiar_contrasena"}, {"password", "corta"}});
+  EXPECT_EQ(weak.status, 422) << weak.body;
+  // No role but administrador.
+  EXPECT_EQ(change(tokens_["vero"], "ana", {{"accion", "desactivar"}}).status, 403);
+  EXPECT_EQ(change(admin_, "ana", {{"accion", "borrar"}}).status, 422);
+  auto list = Fetch(server_->port(), "GET", "/api/v1/usuarios", "",
+                    {{"Authorization", "Bearer " + admin_}});
+  const json users = json::parse(list.body);
+  for (const auto& u : users) {
+    if (u["nombre"] == "ana") {
+      EXPECT_EQ(u["activo"], true);
+    }
+    if (u["nombre"] == "carla") {
+      EXPECT_EQ(u["sitio"], "CATD02");
+    }
+  }
+}
+
 TEST_F(ApiTest, StateSurvivesARestart) {
   const FilaQroo& f = filas_[0];
   ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
