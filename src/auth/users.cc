@@ -465,7 +465,7 @@ Result<Sesion> Directorio::Login(std::string_view nombre_in, std::string_view pa
       if (in.bloqueado_hasta_ms > now_ms) {
         const int64_t minutos = (in.bloqueado_hasta_ms - now_ms + 59'999) / 60'000;
         return negar("bloqueado por intentos fallidos",
-                     Status::FailedPrecondition(
+                     Status::ResourceExhausted(
                          "demasiados intentos fallidos para este usuario: espere " +
                          std::to_string(minutos) + (minutos == 1 ? " minuto" : " minutos") +
                          " antes de volver a intentarlo"));

@@ -20,6 +20,7 @@ enum class StatusCode {
   kNotFound,
   kIoError,
   kFailedPrecondition,
+  kResourceExhausted,  // a limit was hit (login throttling): retry later
   kInternal,
 };
 
@@ -36,6 +37,9 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
     return {StatusCode::kFailedPrecondition, std::move(m)};
+  }
+  static Status ResourceExhausted(std::string m) {
+    return {StatusCode::kResourceExhausted, std::move(m)};
   }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -373,7 +373,12 @@ void Servicio::Impl::Rutas() {
     }
     auto s = self->directorio->Login(j["usuario"].get<std::string>(),
                                      j["password"].get<std::string>(), self->Ahora());
-    if (!s.ok()) return Response::Error(401, "unauthenticated", s.status().message());
+    if (!s.ok()) {
+      if (s.status().code() == StatusCode::kResourceExhausted) {
+        return Response::Error(429, "too_many_attempts", s.status().message());
+      }
+      return Response::Error(401, "unauthenticated", s.status().message());
+    }
     ordered_json out{{"token", s->token},
                      {"usuario", s->nombre},
                      {"rol", auth::NombreRol(s->rol)},

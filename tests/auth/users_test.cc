@@ -442,7 +442,7 @@ TEST_F(DirectorioTest, BloqueoTrasCincoFallos) {
   // Locked, even with the right password.
   Result<Sesion> r = dir_.Login("cap1", kClave, quinto + kMinuto);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(r.status().message(),
             "demasiados intentos fallidos para este usuario: espere 14 minutos antes de volver a "
             "intentarlo");

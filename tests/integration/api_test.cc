@@ -341,6 +341,18 @@ TEST_F(ApiTest, AdministradorManagesUsersAndOthersCannot) {
   }
 }
 
+TEST_F(ApiTest, RepeatedBadLoginsAreThrottledWith429) {
+  const std::string bad = json{{"usuario", "ana"}, {"password", "no-es-la-clave-1"}}.dump();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Fetch(server_->port(), "POST", "/api/v1/sesiones", bad).status, 401);
+  const std::string good = json{{"usuario", "ana"}, {"password", kPassword}}.dump();
+  auto r = Fetch(server_->port(), "POST", "/api/v1/sesiones", good);
+  EXPECT_EQ(r.status, 429);  // locked, even with the right password
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "too_many_attempts");
+  reloj_ += 16 * 60 * 1000;
+  EXPECT_EQ(Fetch(server_->port(), "POST", "/api/v1/sesiones", good).status, 201);
+}
+
 TEST_F(ApiTest, StateSurvivesARestart) {
   const FilaQroo& f = filas_[0];
   ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
