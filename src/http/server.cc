@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -154,6 +155,19 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // Lingering close: read and discard what the client is still sending
+    // (say, the rest of a body refused with 413) until it closes or 2 s pass,
+    // so the kernel does not reset the connection before the client has read
+    // our answer.
+    Drain();
+  }
+
+  void Drain() {
+    stream_.expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(asio::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) self->Drain();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -161,6 +175,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const Router> router_;
   const ServerOptions options_;  // a copy: sessions may outlive a stopped server
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::array<char, 16384> drain_;
 };
 
 }  // namespace
