@@ -111,6 +111,20 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
           .substr(0, 16);
 };
 
+// A text field of a request body, or "" (the directory then says what is missing).
+std::string Texto(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+// A refused user-management call: 403 for a role that may not manage users,
+// otherwise what the directory said (invalid input, unknown user, ...).
+Response RespuestaGestion(const auth::Usuario& actor, const Status& st) {
+  if (!auth::RolPermite(actor.rol, auth::Accion::kAdministrarUsuarios)) {
+    return Response::Error(403, "forbidden", st.message());
+  }
+  return FromStatus(st);
+}
+
 Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
                                                            const std::string& field) {
   if (!a.is_array()) return Status::InvalidArgument(field + ": must be an array");
@@ -546,15 +560,15 @@ void Servicio::Impl::Rutas() {
     if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return Response::Error(404, "not_found", "no such image", "sha");
     }
-    for (const char* ext : {"png", "jpg", "pdf"}) {
-      std::ifstream in(self->CarpetaImagenes() + "/" + sha.substr(0, 2) + "/" + sha + "." + ext,
+    for (store::TipoImagen tipo :
+         {store::TipoImagen::kPng, store::TipoImagen::kJpeg, store::TipoImagen::kPdf}) {
+      std::ifstream in(self->CarpetaImagenes() + "/" + sha.substr(0, 2) + "/" + sha + "." +
+                           std::string(store::ExtensionDe(tipo)),
                        std::ios::binary);
       if (!in) continue;
       Response resp;
       resp.body.assign(std::istreambuf_iterator<char>(in), {});
-      resp.content_type = std::string(ext) == "png"   ? "image/png"
-                          : std::string(ext) == "jpg" ? "image/jpeg"
-                                                      : "application/pdf";
+      resp.content_type = std::string(store::MimeDe(tipo));
       return resp;
     }
     return Response::Error(404, "not_found", "no such image", "sha");
@@ -566,15 +580,10 @@ void Servicio::Impl::Rutas() {
     auto body = self->Cuerpo(r);
     if (!body.ok()) return FromStatus(body.status());
     const json& j = *body;
-    auto text = [&](const char* k) {
-      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-    };
+    auto text = [&j](const char* k) { return Texto(j, k); };
     Status st = self->directorio->CrearUsuario(*u, text("nombre"), text("rol"), text("sitio"),
                                                text("password"), self->Ahora());
-    if (!st.ok()) {
-      const bool prohibido = !auth::RolPermite(u->rol, auth::Accion::kAdministrarUsuarios);
-      return prohibido ? Response::Error(403, "forbidden", st.message()) : FromStatus(st);
-    }
+    if (!st.ok()) return RespuestaGestion(*u, st);
     return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump());
   });
 
@@ -586,9 +595,7 @@ void Servicio::Impl::Rutas() {
     auto body = self->Cuerpo(r);
     if (!body.ok()) return FromStatus(body.status());
     const json& j = *body;
-    auto text = [&](const char* k) {
-      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-    };
+    auto text = [&j](const char* k) { return Texto(j, k); };
     const std::string nombre = r.params.at("nombre");
     const std::string accion = text("accion");
     const int64_t now = self->Ahora();
@@ -606,10 +613,7 @@ void Servicio::Impl::Rutas() {
                              "accion: reasignar, desactivar, reactivar or cambiar_contrasena",
                              "accion");
     }
-    if (!st.ok()) {
-      const bool prohibido = !auth::RolPermite(u->rol, auth::Accion::kAdministrarUsuarios);
-      return prohibido ? Response::Error(403, "forbidden", st.message()) : FromStatus(st);
-    }
+    if (!st.ok()) return RespuestaGestion(*u, st);
     return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump());
   });
 

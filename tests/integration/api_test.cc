@@ -236,6 +236,13 @@ TEST_F(ApiTest, BadInputGetsAClear4xxAndChangesNothing) {
   auto error_of = [](const testing::HttpReply& r) {
     return json::parse(r.body, nullptr, false)["error"];
   };
+  // The stored image comes back by its SHA-256, with its type.
+  const std::string sha = Get("vero", Acta(f))["imagenes"][0]["sha256"];
+  auto img = Fetch(server_->port(), "GET", "/api/v1/imagenes/" + sha, "",
+                   {{"Authorization", "Bearer " + tokens_.at("vero")}});
+  EXPECT_EQ(img.status, 200);
+  EXPECT_EQ(img.body, Png("y"));
+  EXPECT_EQ(img.headers["Content-Type"], "image/png");
   auto a = As("ana", Acta(f) + "/capturas", "{not json");
   EXPECT_EQ(a.status, 422);
   EXPECT_EQ(error_of(a)["field"], "body");
