@@ -10,7 +10,10 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev libssl-dev libsqlite3-dev
   libboost-dev libtoml11-dev libsodium-dev
   zip unzip hyperfine jq
+  nginx wrk chromium nodejs
 )
+# Debian's nodejs ships npm separately; NodeSource's includes it (and conflicts with it).
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -19,8 +22,20 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# The browser tests' driver (playwright-core, from npm; it drives Debian's
+# chromium and downloads no browser). Installed from the lock file, once.
+npm_install() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e"
+  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+    echo "setup: npm ci in tests/e2e"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  npm_install
   exit 0
 fi
 
@@ -30,3 +45,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_install

@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -7,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -69,6 +73,72 @@ void ParseTarget(Request* r) {
   }
 }
 
+// The body of every response: the Response's own string, a view of bytes a cache owns, or a
+// range of an open file read in chunks as the socket takes them. `omitted` answers HEAD and
+// 304: the header says how long the payload is, and none follows.
+struct PayloadBody {
+  struct value_type {
+    std::string owned;
+    std::shared_ptr<const void> owner;
+    std::string_view shared;
+    std::shared_ptr<const FileRange> file;
+    bool omitted = false;
+  };
+
+  static std::uint64_t size(const value_type& v) {
+    if (v.omitted) return 0;
+    if (v.file) return v.file->length();
+    return v.owner ? v.shared.size() : v.owned.size();
+  }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+
+    template <bool kIsRequest, class Fields>
+    writer(const bhttp::header<kIsRequest, Fields>&, const value_type& v) : v_(v) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      if (v_.omitted) return boost::none;
+      if (!v_.file) {
+        const std::string_view bytes = v_.owner ? v_.shared : std::string_view(v_.owned);
+        if (done_ || bytes.empty()) return boost::none;
+        done_ = true;
+        return std::make_pair(asio::const_buffer(bytes.data(), bytes.size()), false);
+      }
+      const uint64_t remain = v_.file->length() - sent_;
+      if (remain == 0) return boost::none;
+      constexpr uint64_t kChunk = 64 << 10;
+      if (chunk_.empty()) chunk_.resize(static_cast<size_t>(std::min(kChunk, remain)));
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(chunk_.size(), remain));
+      ssize_t n;
+      do {
+        n = ::pread(v_.file->fd(), chunk_.data(), want,
+                    static_cast<off_t>(v_.file->offset() + sent_));
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) {
+        // The file shrank or failed under us: the status line is already out, so all we can
+        // do is cut the connection short, which the client sees as an incomplete body.
+        ec = n == 0 ? beast::error_code(EIO, beast::system_category())
+                    : beast::error_code(errno, beast::system_category());
+        return boost::none;
+      }
+      sent_ += static_cast<uint64_t>(n);
+      return std::make_pair(asio::const_buffer(chunk_.data(), static_cast<size_t>(n)),
+                            sent_ < v_.file->length());
+    }
+
+   private:
+    const value_type& v_;
+    bool done_ = false;
+    uint64_t sent_ = 0;
+    std::vector<char> chunk_;
+  };
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<const Router> router, const ServerOptions& options)
@@ -98,15 +168,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(Response::Error(413, "payload_too_large",
                                   "the request body is larger than " +
                                       std::to_string(options_.max_body_bytes) + " bytes"),
-                  false);
+                  false, false);
     }
     if (ec == bhttp::error::header_limit) {
       return Send(Response::Error(431, "headers_too_large", "the request headers are too large"),
-                  false);
+                  false, false);
     }
     if (ec) {
       return Send(Response::Error(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                  false);
+                  false, false);
     }
     auto msg = parser_->release();
     Request r;
@@ -128,21 +198,28 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (const std::exception& e) {
       resp = Response::Error(500, "internal", std::string("internal error: ") + e.what());
     }
-    Send(std::move(resp), msg.keep_alive());
+    Send(std::move(resp), msg.keep_alive(), msg.method() == bhttp::verb::head);
   }
 
-  void Send(Response resp, bool keep_alive) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+  void Send(Response resp, bool keep_alive, bool head) {
+    auto res = std::make_shared<bhttp::response<PayloadBody>>();
     res->version(11);
     res->result(static_cast<unsigned>(resp.status));
     res->set(bhttp::field::server, "prep");
-    res->set(bhttp::field::content_type, resp.content_type);
+    if (!resp.content_type.empty()) res->set(bhttp::field::content_type, resp.content_type);
     res->set(bhttp::field::cache_control, "no-store");
     res->set("X-Content-Type-Options", "nosniff");
     for (const auto& [k, v] : resp.headers) res->set(k, v);
-    res->body() = std::move(resp.body);
+    // RFC 9110 §6.4.1: 1xx, 204 and 304 have no content; HEAD gets the GET's length only.
+    const bool no_content = resp.status < 200 || resp.status == 204 || resp.status == 304;
+    if (!no_content) res->content_length(resp.BodySize());
+    PayloadBody::value_type& body = res->body();
+    body.owned = std::move(resp.body);
+    body.owner = std::move(resp.shared_owner);
+    body.shared = resp.shared_body;
+    body.file = std::move(resp.file_body);
+    body.omitted = head || no_content;
     res->keep_alive(keep_alive);
-    res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(options_.timeout_seconds));
     bhttp::async_write(
         stream_, *res,
@@ -179,6 +256,8 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+FileRange::~FileRange() { ::close(fd_); }
 
 Response Response::Json(int status, std::string body) {
   Response r;
@@ -219,6 +298,7 @@ Response Router::Dispatch(Request& request) const {
     request.params = std::move(params);
     return route.handler(request);
   }
+  if (!path_known && fallback_) return fallback_(request);
   if (path_known)
     return Response::Error(405, "method_not_allowed",
                            request.method + " is not allowed on " + request.path);
@@ -237,8 +317,13 @@ struct Server::Impl {
     acceptor->async_accept(asio::make_strand(ioc),
                            [this](beast::error_code ec, tcp::socket socket) {
                              if (!running) return;
-                             if (!ec)
+                             if (!ec) {
+                               // Responses go out in one write each; Nagle would hold the
+                               // tail of one back waiting for the ACK of the one before.
+                               beast::error_code nodelay_ec;
+                               socket.set_option(tcp::no_delay(true), nodelay_ec);
                                std::make_shared<Session>(std::move(socket), router, options)->Run();
+                             }
                              Accept();
                            });
   }

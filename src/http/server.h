@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -34,11 +35,44 @@ struct Request {
   }
 };
 
+// A byte range of an open read-only file that a Response streams (in 64 KiB reads) instead of
+// holding it in memory: for files too large to cache. Owns the descriptor.
+class FileRange {
+ public:
+  // REQUIRES: fd is open for reading; [offset, offset + length) lies within the file.
+  FileRange(int fd, uint64_t offset, uint64_t length) : fd_(fd), offset_(offset), length_(length) {}
+  ~FileRange();
+  FileRange(const FileRange&) = delete;
+  FileRange& operator=(const FileRange&) = delete;
+
+  int fd() const { return fd_; }
+  uint64_t offset() const { return offset_; }
+  uint64_t length() const { return length_; }
+
+ private:
+  int fd_;
+  uint64_t offset_;
+  uint64_t length_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::map<std::string, std::string> headers;
   std::string body;
+  // Two alternatives to `body`, for the static site; at most one is set. `shared_body` views
+  // bytes that `shared_owner` keeps alive (a cache entry), so a cached file is written without
+  // being copied; `file_body` is streamed from disk.
+  std::shared_ptr<const void> shared_owner;
+  std::string_view shared_body;
+  std::shared_ptr<const FileRange> file_body;
+
+  // The length of the payload, whichever of the three holds it. A HEAD request gets this as
+  // its Content-Length and no payload.
+  uint64_t BodySize() const {
+    if (file_body) return file_body->length();
+    return shared_owner ? shared_body.size() : body.size();
+  }
 
   static Response Json(int status, std::string body);
   // {"error":{"code":code,"message":message,"field":field}}
@@ -50,9 +84,13 @@ using Handler = std::function<Response(const Request&)>;
 
 // Routes "/api/v1/actas/{clave}/capturas": literal segments and {name}
 // parameters. 404 for an unknown path, 405 for a known path and other method.
+// A Router is a value: copy one to add a fallback to routes built elsewhere.
 class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, Handler handler);
+  // Called, whatever the method, for a path that no route pattern matches (instead of the
+  // 404): the public site behind the API (see static_files.h).
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
   Response Dispatch(Request& request) const;
 
  private:
@@ -62,6 +100,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 struct ServerOptions {

@@ -1,0 +1,91 @@
+#include "base/tiempo.h"
+
+#include <cstdio>
+
+namespace prep {
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+int64_t DiasDesdeCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos) {
+  const int64_t local = utc_ms + offset_minutos * kMsPorMinuto;
+  int64_t z = FloorDiv(local, kMsPorDia);
+  const int64_t ms_del_dia = local - z * kMsPorDia;
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  FechaHora f;
+  f.dia = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  f.mes = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  f.anio = static_cast<int>(yoe + era * 400 + (f.mes <= 2 ? 1 : 0));
+  const int64_t s = ms_del_dia / 1000;
+  f.hora = static_cast<int>(s / 3600);
+  f.minuto = static_cast<int>(s / 60 % 60);
+  f.segundo = static_cast<int>(s % 60);
+  return f;
+}
+
+std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
+  char buf[48];
+  switch (formato) {
+    case FormatoFecha::kIso:
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", f.anio, f.mes, f.dia, f.hora,
+                    f.minuto, f.segundo);
+      break;
+    case FormatoFecha::kDiaMesAnio:
+      std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d:%02d", f.dia, f.mes, f.anio, f.hora,
+                    f.minuto, f.segundo);
+      break;
+    case FormatoFecha::kCorteQroo:
+      std::snprintf(buf, sizeof buf, "%04d/%02d/%02d %02d:%02d", f.anio, f.mes, f.dia, f.hora,
+                    f.minuto);
+      break;
+    case FormatoFecha::kCorteIne:
+      std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", f.dia, f.mes, f.anio, f.hora,
+                    f.minuto);
+      break;
+    case FormatoFecha::kIdCorte:
+      std::snprintf(buf, sizeof buf, "%04d%02d%02d_%02d%02d", f.anio, f.mes, f.dia, f.hora,
+                    f.minuto);
+      break;
+    case FormatoFecha::kIso8601: {
+      const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", f.anio, f.mes,
+                    f.dia, f.hora, f.minuto, f.segundo, offset_minutos < 0 ? '-' : '+', a / 60,
+                    a % 60);
+      break;
+    }
+  }
+  return buf;
+}
+
+std::string EtiquetaOffset(int offset_minutos) {
+  if (offset_minutos == 0) return "(UTC)";
+  const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
+  std::string out = "(UTC";
+  out += offset_minutos < 0 ? '-' : '+';
+  out += std::to_string(a / 60);
+  if (a % 60 != 0) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ":%02d", a % 60);
+    out += buf;
+  }
+  return out + ")";
+}
+
+}  // namespace prep

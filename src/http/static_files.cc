@@ -1,0 +1,708 @@
+#include "http/static_files.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace prep::http {
+namespace {
+
+constexpr const char* kNoCache = "no-cache";
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+constexpr const char* kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'";
+
+// Where a path lives, which decides its Cache-Control and whether a cached copy must be
+// checked against the disk.
+enum class Area {
+  kCurrent,    // under PUB/actual: a corte folder, immutable, but the link moves
+  kImmutable,  // cortes/<id>/..., imagenes/...
+  kRewritten,  // cortes/<file>, clave-publica.txt: replaced by rename
+};
+
+// Owns a file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes a URL path once; false on a malformed escape. '+' is a plus in a path.
+bool DecodePath(std::string_view raw, std::string* out) {
+  out->clear();
+  out->reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      out->push_back(raw[i]);
+      continue;
+    }
+    if (i + 2 >= raw.size() || Hex(raw[i + 1]) < 0 || Hex(raw[i + 2]) < 0) return false;
+    out->push_back(static_cast<char>(Hex(raw[i + 1]) * 16 + Hex(raw[i + 2])));
+    i += 2;
+  }
+  return true;
+}
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The same table as the `types` block of deploy/nginx/prep.conf.
+const char* ContentTypeOf(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return "application/octet-stream";
+  const std::string_view ext = name.substr(dot + 1);
+  struct Type {
+    std::string_view ext;
+    const char* type;
+  };
+  static constexpr Type kTypes[] = {
+      {"html", "text/html; charset=utf-8"},
+      {"css", "text/css; charset=utf-8"},
+      {"js", "text/javascript; charset=utf-8"},
+      {"json", "application/json; charset=utf-8"},
+      {"jsonl", "application/jsonl; charset=utf-8"},
+      {"svg", "image/svg+xml; charset=utf-8"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"csv", "text/csv; charset=utf-8"},
+      {"sha256", "text/plain; charset=utf-8"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"pdf", "application/pdf"},
+      {"zip", "application/zip"},
+      {"gz", "application/gzip"},
+      {"sig", "application/octet-stream"},
+      {"ico", "image/x-icon"},
+  };
+  for (const Type& t : kTypes) {
+    if (EqualsNoCase(t.ext, ext)) return t.type;
+  }
+  return "application/octet-stream";
+}
+
+// RFC 9110 IMF-fixdate, with its own English names: strftime would follow the locale.
+std::string HttpDate(int64_t seconds) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t t = static_cast<time_t>(seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
+}
+
+// The Date header, formatted once a second per thread rather than once a request.
+const std::string& DateNow() {
+  thread_local int64_t second = -1;
+  thread_local std::string text;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (now != second) {
+    second = now;
+    text = HttpDate(now);
+  }
+  return text;
+}
+
+// One stored file (FILE or FILE.gz) as it was when opened.
+struct Variant {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  uint64_t size = 0;
+  int64_t mtime_sec = 0;
+  int64_t mtime_nsec = 0;
+  std::string etag;           // nginx's: "<mtime hex>-<size hex>"
+  std::string last_modified;  // HTTP date of the mtime
+  std::string bytes;          // the whole file, when cached
+
+  static Variant Of(const struct stat& st) {
+    Variant v;
+    v.dev = st.st_dev;
+    v.ino = st.st_ino;
+    v.size = static_cast<uint64_t>(st.st_size);
+    v.mtime_sec = static_cast<int64_t>(st.st_mtim.tv_sec);
+    v.mtime_nsec = static_cast<int64_t>(st.st_mtim.tv_nsec);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "\"%llx-%llx\"", static_cast<unsigned long long>(v.mtime_sec),
+                  static_cast<unsigned long long>(v.size));
+    v.etag = buf;
+    v.last_modified = HttpDate(v.mtime_sec);
+    return v;
+  }
+
+  bool Same(const struct stat& st) const {
+    return st.st_dev == dev && st.st_ino == ino && static_cast<uint64_t>(st.st_size) == size &&
+           st.st_mtim.tv_sec == mtime_sec && st.st_mtim.tv_nsec == mtime_nsec;
+  }
+};
+
+// A file and its precompressed sibling; immutable once built, shared by the cache and every
+// response that is still writing its bytes.
+struct Entry {
+  const char* content_type = "application/octet-stream";
+  Variant plain;
+  std::optional<Variant> gz;
+  bool in_memory = false;
+};
+
+// A strong-enough If-None-Match test: the weak comparison RFC 9110 §13.1.2 asks for.
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view tag = Trim(header.substr(0, comma));
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    if (tag == "*") return true;
+    if (tag.size() > 2 && tag[0] == 'W' && tag[1] == '/') tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+// True if Accept-Encoding accepts gzip: a gzip, x-gzip or * coding whose q is not zero.
+bool AcceptsGzip(std::string_view header) {
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    const size_t semi = item.find(';');
+    const std::string_view coding = Trim(item.substr(0, semi));
+    if (!EqualsNoCase(coding, "gzip") && !EqualsNoCase(coding, "x-gzip") && coding != "*") {
+      continue;
+    }
+    bool zero = false;
+    if (semi != std::string_view::npos) {
+      std::string_view params = Trim(item.substr(semi + 1));
+      if (params.size() >= 2 && Lower(params[0]) == 'q' && params[1] == '=') {
+        const std::string_view q = Trim(params.substr(2));
+        zero = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+      }
+    }
+    if (!zero) return true;
+  }
+  return false;
+}
+
+bool ParseUint(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 18) return false;  // 18 digits cannot overflow 64 bits
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+enum class RangeKind { kNone, kSatisfiable, kUnsatisfiable };
+
+// One "bytes=a-b", "bytes=a-" or "bytes=-n" range against a file of `size` bytes. Anything
+// else (several ranges, another unit, bad syntax) is ignored, as RFC 9110 §14.2 allows, and
+// the whole file is sent.
+RangeKind ParseRange(std::string_view header, uint64_t size, uint64_t* first, uint64_t* last) {
+  header = Trim(header);
+  if (header.size() < 6 || !EqualsNoCase(header.substr(0, 6), "bytes=")) return RangeKind::kNone;
+  const std::string_view spec = Trim(header.substr(6));
+  if (spec.find(',') != std::string_view::npos) return RangeKind::kNone;
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return RangeKind::kNone;
+  const std::string_view a = Trim(spec.substr(0, dash));
+  const std::string_view b = Trim(spec.substr(dash + 1));
+  if (a.empty()) {
+    uint64_t n = 0;
+    if (!ParseUint(b, &n)) return RangeKind::kNone;
+    if (n == 0 || size == 0) return RangeKind::kUnsatisfiable;
+    *first = size - std::min(n, size);
+    *last = size - 1;
+    return RangeKind::kSatisfiable;
+  }
+  uint64_t start = 0;
+  if (!ParseUint(a, &start)) return RangeKind::kNone;
+  uint64_t end = UINT64_MAX;
+  if (!b.empty()) {
+    if (!ParseUint(b, &end) || end < start) return RangeKind::kNone;
+  }
+  if (start >= size) return RangeKind::kUnsatisfiable;
+  *first = start;
+  *last = std::min(end, size - 1);
+  return RangeKind::kSatisfiable;
+}
+
+Status ReadWhole(int fd, uint64_t size, std::string* out) {
+  out->resize(static_cast<size_t>(size));
+  uint64_t done = 0;
+  while (done < size) {
+    const ssize_t n =
+        ::pread(fd, out->data() + done, static_cast<size_t>(size - done), static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IoError("file shorter than its size or unreadable");
+    done += static_cast<uint64_t>(n);
+  }
+  return Status::Ok();
+}
+
+Response WithSiteHeaders(Response r) {
+  r.headers["Content-Security-Policy"] = kCsp;
+  r.headers["Referrer-Policy"] = "no-referrer";
+  r.headers["Date"] = DateNow();
+  return r;
+}
+
+Response SiteError(int status, const std::string& code, const std::string& message) {
+  return WithSiteHeaders(Response::Error(status, code, message));
+}
+
+// A least-recently-used map from a path under PUB to its Entry, bounded in bytes.
+class Cache {
+ public:
+  explicit Cache(size_t budget) : budget_(budget) {}
+
+  std::shared_ptr<const Entry> Get(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->entry;
+  }
+
+  void Put(const std::string& key, std::shared_ptr<const Entry> entry) {
+    const size_t charge = Charge(key, *entry);
+    if (charge > budget_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = index_.find(key); it != index_.end()) EraseLocked(it);
+    lru_.push_front({key, std::move(entry), charge});
+    index_.emplace(key, lru_.begin());
+    bytes_ += charge;
+    while (bytes_ > budget_ && !lru_.empty()) EraseLocked(index_.find(lru_.back().key));
+  }
+
+  void Erase(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = index_.find(key); it != index_.end()) EraseLocked(it);
+  }
+
+  void Stats(StaticSite::CacheStats* s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    s->entries = index_.size();
+    s->bytes = bytes_;
+  }
+
+ private:
+  struct Node {
+    std::string key;
+    std::shared_ptr<const Entry> entry;
+    size_t charge;
+  };
+  using Index = std::unordered_map<std::string, std::list<Node>::iterator>;
+
+  static size_t Charge(const std::string& key, const Entry& e) {
+    // The bytes plus a rough allowance for the strings and nodes around them.
+    return e.plain.bytes.size() + (e.gz ? e.gz->bytes.size() : 0) + 2 * key.size() + 256;
+  }
+
+  void EraseLocked(Index::iterator it) {
+    bytes_ -= it->second->charge;
+    lru_.erase(it->second);
+    index_.erase(it);
+  }
+
+  const size_t budget_;
+  std::mutex mu_;
+  std::list<Node> lru_;  // most recently used first
+  Index index_;
+  size_t bytes_ = 0;
+};
+
+// What a request names, once its path is checked.
+struct Target {
+  Area area = Area::kCurrent;
+  std::string rel;  // under PUB, or under the corte folder for kCurrent
+};
+
+}  // namespace
+
+struct StaticSite::Impl {
+  StaticSiteOptions options;
+  Fd root;
+  std::string root_real;  // realpath of options.root, for an absolute `actual` link
+  mutable Cache cache{0};
+  mutable std::atomic<uint64_t> hits{0};
+  mutable std::atomic<uint64_t> misses{0};
+
+  explicit Impl(StaticSiteOptions o) : options(std::move(o)), cache(options.cache_bytes) {}
+
+  // Opens `rel` beneath PUB following no symlink; -1 with errno set on failure.
+  int OpenBeneath(const std::string& rel) const {
+    if (options.use_openat2) {
+      struct open_how how {};
+      how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+      const long fd = ::syscall(SYS_openat2, root.get(), rel.c_str(), &how, sizeof how);
+      if (fd >= 0 || errno != ENOSYS) return static_cast<int>(fd);
+    }
+    // One component at a time, none of them a symlink. `rel` has no "." or ".." segment
+    // (CheckPath), so this cannot climb out of PUB either.
+    Fd dir;
+    size_t start = 0;
+    while (true) {
+      const size_t slash = rel.find('/', start);
+      const std::string name = rel.substr(start, slash - start);
+      const int parent = dir.ok() ? dir.get() : root.get();
+      if (slash == std::string::npos) {
+        return ::openat(parent, name.c_str(),
+                        O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+      }
+      Fd next(::openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+      if (!next.ok()) return -1;
+      dir = std::move(next);
+      start = slash + 1;
+    }
+  }
+
+  // "cortes/<id>" from the `actual` link, read once for this request.
+  Result<std::string> CurrentCorte() const {
+    char buf[512];
+    const ssize_t n = ::readlinkat(root.get(), "actual", buf, sizeof buf);
+    if (n < 0) {
+      if (errno == ENOENT) return Status::NotFound("no corte has been published yet");
+      return Status::IoError("cannot read PUB/actual");
+    }
+    if (static_cast<size_t>(n) == sizeof buf) return Status::Internal("PUB/actual is too long");
+    std::string_view link(buf, static_cast<size_t>(n));
+    while (link.size() > 1 && link.back() == '/') link.remove_suffix(1);
+    if (link.substr(0, 2) == "./") link.remove_prefix(2);
+    if (!link.empty() && link.front() == '/') {
+      // An absolute link is fine if it points at this PUB's own cortes folder.
+      const std::string given = options.root + "/";
+      const std::string real = root_real + "/";
+      if (link.substr(0, given.size()) == given) {
+        link.remove_prefix(given.size());
+      } else if (link.substr(0, real.size()) == real) {
+        link.remove_prefix(real.size());
+      } else {
+        return Status::Internal("PUB/actual points outside PUB");
+      }
+    }
+    constexpr std::string_view kCortes = "cortes/";
+    if (link.substr(0, kCortes.size()) != kCortes) {
+      return Status::Internal("PUB/actual does not point at cortes/<id>");
+    }
+    const std::string_view id = link.substr(kCortes.size());
+    if (id.empty() || id.front() == '.' || id.find('/') != std::string_view::npos) {
+      return Status::Internal("PUB/actual does not point at cortes/<id>");
+    }
+    return std::string(link);
+  }
+
+  // Opens and describes `rel` (and `rel`.gz); caches both when small and settled.
+  // NotFound if missing, FailedPrecondition if `rel` is a directory.
+  Result<std::shared_ptr<const Entry>> Load(const std::string& rel, Fd* plain_fd, Fd* gz_fd) const {
+    Fd fd(OpenBeneath(rel));
+    if (!fd.ok()) {
+      if (errno == EACCES || errno == EPERM) return Status::IoError("permission denied");
+      return Status::NotFound("no such file");
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat");
+    if (S_ISDIR(st.st_mode)) return Status::FailedPrecondition("a directory");
+    if (!S_ISREG(st.st_mode)) return Status::NotFound("not a regular file");
+    auto entry = std::make_shared<Entry>();
+    entry->content_type = ContentTypeOf(rel);
+    entry->plain = Variant::Of(st);
+    Fd gz(OpenBeneath(rel + ".gz"));
+    struct stat gst {};
+    if (gz.ok() && ::fstat(gz.get(), &gst) == 0 && S_ISREG(gst.st_mode)) {
+      entry->gz = Variant::Of(gst);
+    } else {
+      gz = Fd();
+    }
+
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    const auto settled = [&](const Variant& v) {
+      return v.size <= options.max_cached_file_bytes && v.mtime_sec + options.settle_seconds <= now;
+    };
+    if (settled(entry->plain) && (!entry->gz || settled(*entry->gz)) &&
+        ReadWhole(fd.get(), entry->plain.size, &entry->plain.bytes).ok() &&
+        (!entry->gz || ReadWhole(gz.get(), entry->gz->size, &entry->gz->bytes).ok())) {
+      // Still the same files after reading them: nobody was writing.
+      struct stat after {};
+      bool same = ::fstat(fd.get(), &after) == 0 && entry->plain.Same(after);
+      if (entry->gz) same = same && ::fstat(gz.get(), &after) == 0 && entry->gz->Same(after);
+      if (same) {
+        entry->in_memory = true;
+        cache.Put(rel, entry);
+        return std::shared_ptr<const Entry>(std::move(entry));
+      }
+    }
+    entry->plain.bytes.clear();
+    if (entry->gz) entry->gz->bytes.clear();
+    *plain_fd = std::move(fd);
+    *gz_fd = std::move(gz);
+    return std::shared_ptr<const Entry>(std::move(entry));
+  }
+
+  // A cached entry for a rewritten file is good while both variants are what they were.
+  bool StillCurrent(const std::string& rel, const Entry& e) const {
+    struct stat st {};
+    if (::fstatat(root.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !e.plain.Same(st)) {
+      return false;
+    }
+    if (!e.gz) return true;
+    const std::string gz = rel + ".gz";
+    return ::fstatat(root.get(), gz.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && e.gz->Same(st);
+  }
+};
+
+namespace {
+
+// Splits and checks a request path. Returns 0 and fills `target`, or the status to answer.
+int CheckPath(const Request& request, Target* target, bool* directory_form) {
+  std::string_view raw = request.target;
+  raw = raw.substr(0, raw.find_first_of("?#"));
+  if (raw.empty() || raw.front() != '/') return 400;
+  std::string path;
+  if (!DecodePath(raw, &path)) return 400;
+  if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return 400;
+  std::vector<std::string_view> segs;
+  std::string_view rest(path);
+  while (!rest.empty()) {
+    const size_t slash = rest.find('/');
+    const std::string_view seg = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (seg.empty()) continue;  // "//" is "/", as in nginx
+    if (seg == "." || seg == "..") return 400;
+    if (seg.front() == '.') return 404;
+    segs.push_back(seg);
+  }
+  *directory_form = path.back() == '/';
+  std::string rel;
+  for (const std::string_view s : segs) {
+    if (!rel.empty()) rel.push_back('/');
+    rel.append(s);
+  }
+  if (*directory_form) rel.append(rel.empty() ? "index.html" : "/index.html");
+  if (!segs.empty() && (segs[0] == "cortes" || segs[0] == "imagenes")) {
+    target->area = segs[0] == "cortes" && segs.size() == 2 && !*directory_form ? Area::kRewritten
+                                                                               : Area::kImmutable;
+  } else if (segs.size() == 1 && segs[0] == "clave-publica.txt") {
+    target->area = Area::kRewritten;
+  } else {
+    target->area = Area::kCurrent;
+  }
+  target->rel = std::move(rel);
+  return 0;
+}
+
+}  // namespace
+
+StaticSite::StaticSite(Key, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StaticSite::~StaticSite() = default;
+
+Result<std::shared_ptr<const StaticSite>> StaticSite::Open(StaticSiteOptions options) {
+  while (options.root.size() > 1 && options.root.back() == '/') options.root.pop_back();
+  auto impl = std::make_unique<Impl>(std::move(options));
+  impl->root = Fd(::open(impl->options.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!impl->root.ok()) {
+    return Status::IoError("cannot open the publication folder '" + impl->options.root + "'");
+  }
+  if (char* real = ::realpath(impl->options.root.c_str(), nullptr)) {
+    impl->root_real = real;
+    std::free(real);  // realpath's own allocation
+  }
+  return std::shared_ptr<const StaticSite>(std::make_shared<StaticSite>(Key(), std::move(impl)));
+}
+
+StaticSite::CacheStats StaticSite::cache_stats() const {
+  CacheStats s;
+  s.hits = impl_->hits.load();
+  s.misses = impl_->misses.load();
+  impl_->cache.Stats(&s);
+  return s;
+}
+
+Response StaticSite::Serve(const Request& request) const {
+  if (request.method != "GET" && request.method != "HEAD") {
+    Response r = SiteError(405, "method_not_allowed", request.method + " is not allowed here");
+    r.headers["Allow"] = "GET, HEAD";
+    return r;
+  }
+  Target target;
+  bool directory_form = false;
+  if (const int refused = CheckPath(request, &target, &directory_form); refused != 0) {
+    return refused == 400 ? SiteError(400, "bad_request", "malformed or unsafe path")
+                          : SiteError(404, "not_found", "no such file");
+  }
+  std::string rel;
+  if (target.area == Area::kCurrent) {
+    Result<std::string> corte = impl_->CurrentCorte();
+    if (!corte.ok()) {
+      return corte.status().code() == StatusCode::kNotFound
+                 ? SiteError(404, "not_found", corte.status().message())
+                 : SiteError(500, "internal", corte.status().message());
+    }
+    rel = std::move(corte).value();
+    rel.push_back('/');
+    rel.append(target.rel);
+  } else {
+    rel = std::move(target.rel);
+  }
+
+  std::shared_ptr<const Entry> entry = impl_->cache.Get(rel);
+  if (entry && target.area == Area::kRewritten && !impl_->StillCurrent(rel, *entry)) {
+    impl_->cache.Erase(rel);
+    entry = nullptr;
+  }
+  Fd plain_fd, gz_fd;
+  if (entry) {
+    impl_->hits.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    impl_->misses.fetch_add(1, std::memory_order_relaxed);
+    Result<std::shared_ptr<const Entry>> loaded = impl_->Load(rel, &plain_fd, &gz_fd);
+    if (!loaded.ok()) {
+      switch (loaded.status().code()) {
+        case StatusCode::kFailedPrecondition: {
+          // A directory named without its slash: where its index.html would be.
+          Response r = WithSiteHeaders(Response::Json(301, ""));
+          std::string_view raw = request.target;
+          raw = raw.substr(0, raw.find_first_of("?#"));
+          r.content_type.clear();
+          r.headers["Location"] = std::string(raw) + "/";
+          return r;
+        }
+        case StatusCode::kNotFound:
+          // The path is not echoed: it need not be UTF-8, and the answer is JSON.
+          return SiteError(404, "not_found", "no such file");
+        case StatusCode::kIoError:
+          return SiteError(403, "forbidden", "the file cannot be read");
+        default:
+          return SiteError(500, "internal", loaded.status().message());
+      }
+    }
+    entry = std::move(loaded).value();
+  }
+
+  // Which representation: a Range always gets the identity bytes, so that byte offsets mean
+  // the same thing whatever the client's Accept-Encoding.
+  const std::string range = request.Header("range");
+  const bool use_gz = entry->gz && range.empty() && AcceptsGzip(request.Header("accept-encoding"));
+  const Variant& v = use_gz ? *entry->gz : entry->plain;
+
+  Response r;
+  r.content_type = entry->content_type;
+  r.headers["ETag"] = v.etag;
+  r.headers["Last-Modified"] = v.last_modified;
+  r.headers["Cache-Control"] = target.area == Area::kImmutable ? kImmutable : kNoCache;
+  // Ranges are offered on the identity bytes only (as nginx's gzip_static does).
+  if (use_gz) {
+    r.headers["Content-Encoding"] = "gzip";
+  } else {
+    r.headers["Accept-Ranges"] = "bytes";
+  }
+  if (entry->gz) r.headers["Vary"] = "Accept-Encoding";
+  r = WithSiteHeaders(std::move(r));
+
+  const std::string if_none_match = request.Header("if-none-match");
+  const bool not_modified = !if_none_match.empty()
+                                ? NoneMatchHits(if_none_match, v.etag)
+                                : request.Header("if-modified-since") == v.last_modified;
+  if (not_modified) {
+    r.status = 304;
+    r.content_type.clear();
+    r.headers.erase("Accept-Ranges");
+    return r;
+  }
+
+  uint64_t first = 0;
+  uint64_t last = v.size == 0 ? 0 : v.size - 1;
+  uint64_t length = v.size;
+  if (!range.empty()) {
+    // If-Range: the range applies only to the representation the client already holds.
+    const std::string if_range = request.Header("if-range");
+    const bool applies = if_range.empty() || if_range == v.etag || if_range == v.last_modified;
+    const RangeKind kind = applies ? ParseRange(range, v.size, &first, &last) : RangeKind::kNone;
+    if (kind == RangeKind::kUnsatisfiable) {
+      Response e = SiteError(416, "range_not_satisfiable", "the range is outside the file");
+      e.headers["Content-Range"] = "bytes */" + std::to_string(v.size);
+      return e;
+    }
+    if (kind == RangeKind::kSatisfiable) {
+      r.status = 206;
+      length = last - first + 1;
+      r.headers["Content-Range"] = "bytes " + std::to_string(first) + "-" + std::to_string(last) +
+                                   "/" + std::to_string(v.size);
+    } else {
+      first = 0;
+    }
+  }
+  // For HEAD the server sends this length and drops the payload itself.
+  if (entry->in_memory) {
+    r.shared_body =
+        std::string_view(v.bytes).substr(static_cast<size_t>(first), static_cast<size_t>(length));
+    r.shared_owner = std::move(entry);
+  } else {
+    Fd& fd = use_gz ? gz_fd : plain_fd;
+    r.file_body = std::make_shared<FileRange>(fd.release(), first, length);
+  }
+  return r;
+}
+
+void MountStaticSite(Router& router, std::shared_ptr<const StaticSite> site) {
+  router.SetFallback([site = std::move(site)](const Request& r) { return site->Serve(r); });
+}
+
+}  // namespace prep::http
