@@ -11,6 +11,7 @@
 
 #include "check/check.h"
 #include "cli/operacion.h"
+#include "cli/publicacion.h"
 
 namespace {
 
@@ -89,6 +90,10 @@ int main(int argc, char** argv) {
       init->add_option("--from-prep-csv", from_csv, "base de datos PREP publicada (CSV o zip)");
   opt_config->excludes(opt_csv);
   init->add_option("--data", data, "carpeta de datos (vacía)")->required();
+  bool simulacro = false;
+  init->add_flag("--simulacro", simulacro,
+                 "una elección de simulacro: todos sus cortes lo dicen y se firman con la clave "
+                 "de simulacro");
   init->add_option("--admin", admin,
                    "crea el primer administrador (contraseña por la entrada estándar)");
 
@@ -116,6 +121,31 @@ int main(int argc, char** argv) {
                    "hilos del servidor (las escrituras esperan al disco: se agrupan)")
       ->check(CLI::Range(1, 64));
 
+  prep::cli::OpcionesPublicar publicar;
+  for (CLI::App* sub : {serve}) {
+    sub->add_option("--dialecto", publicar.dialecto,
+                    "formato de la base de datos: ieqroo2019 (por omisión) o ine2024");
+    sub->add_option("--organo", publicar.organo, "el instituto, para el encabezado del sitio");
+  }
+
+  bool final = false;
+  CLI::App* publish = app.add_subcommand(
+      "publish", "Publica un corte ahora (simulacros, o el cierre con --final)");
+  publish->add_option("--data", data, "carpeta de datos")->required();
+  publish->add_flag("--final", final, "el último corte: cierra el PREP");
+  publish->add_option("--dialecto", publicar.dialecto, "ieqroo2019 (por omisión) o ine2024");
+  publish->add_option("--organo", publicar.organo, "el instituto, para el encabezado del sitio");
+
+  std::string destino, clave;
+  bool sin_imagenes = false;
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Verifica cortes publicados (carpeta o http://): hashes, firma, cadena, raíz Merkle");
+  verify->add_option("DESTINO", destino, "carpeta de publicación, de un corte, o URL http://")
+      ->required();
+  verify->add_option("--clave", clave, "clave pública Ed25519 (hex) en la que se confía");
+  verify->add_flag("--sin-imagenes", sin_imagenes, "no descarga ni comprueba las imágenes");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -128,10 +158,12 @@ int main(int argc, char** argv) {
       std::cerr << "prep init: use --config FILE or --from-prep-csv FILE\n";
       return 2;
     }
-    const std::string password = admin.empty() ? "" : LeerPassword(admin.c_str());
-    const prep::Status s = config.empty()
-                               ? prep::cli::InitDesdePrepCsv(from_csv, data, admin, password)
-                               : prep::cli::InitDesdeConfig(config, data, admin, password);
+    prep::cli::OpcionesInit o;
+    o.admin = admin;
+    o.admin_password = admin.empty() ? "" : LeerPassword(admin.c_str());
+    o.simulacro = simulacro;
+    const prep::Status s = config.empty() ? prep::cli::InitDesdePrepCsv(from_csv, data, o)
+                                          : prep::cli::InitDesdeConfig(config, data, o);
     return Report(s, "prep init: elección creada en " + data);
   }
   if (users_add->parsed()) {
@@ -160,6 +192,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads);
+  if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads, publicar);
+  if (publish->parsed()) return prep::cli::Publish(data, final, publicar);
+  if (verify->parsed()) return prep::cli::Verify(destino, clave, !sin_imagenes);
   return 2;
 }

@@ -13,18 +13,22 @@
 #include "formats/election_config.h"
 #include "formats/prep_database.h"
 #include "formats/source.h"
+#include "base/tiempo.h"
+#include "cli/publicacion.h"
+#include "http/static_files.h"
 #include "store/imagenes.h"
 
 namespace prep::cli {
-namespace {
-
-namespace fs = std::filesystem;
 
 int64_t AhoraMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+namespace {
+
+namespace fs = std::filesystem;
 
 Result<std::string> Leer(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -68,11 +72,45 @@ Status Copiar(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
-// Writes eleccion.json, the first event, and the first administrador.
+Status EscribirSecreto(const fs::path& p, const std::string& texto, fs::perms permisos) {
+  {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << texto << "\n";
+    if (!out) return Status::IoError(p.string() + ": cannot write");
+  }
+  std::error_code ec;
+  fs::permissions(p, permisos, ec);
+  if (ec) return Status::IoError(p.string() + ": cannot set permissions: " + ec.message());
+  return Status::Ok();
+}
+
+// Two key pairs, so that a drill's cortes can never pass for live ones.
+Status CrearClaves(const std::string& data) {
+  const fs::path dir = fs::path(data) / "claves";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError(dir.string() + ": cannot create: " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  for (const char* modo : {"vivo", "simulacro"}) {
+    const publish::ParClaves k = publish::NuevasClaves();
+    PREP_RETURN_IF_ERROR(EscribirSecreto(dir / (std::string(modo) + ".key"), k.secreta,
+                                         fs::perms::owner_read | fs::perms::owner_write));
+    PREP_RETURN_IF_ERROR(EscribirSecreto(dir / (std::string(modo) + ".pub"), k.publica,
+                                         fs::perms::owner_read | fs::perms::owner_write |
+                                             fs::perms::group_read | fs::perms::others_read));
+  }
+  return Status::Ok();
+}
+
+// Writes eleccion.json, the keys, the first event, and the first administrador.
 Status Sellar(const std::string& data, const std::string& fuente, const std::string& archivo,
-              const std::string& admin, const std::string& admin_password) {
+              const OpcionesInit& o) {
+  const std::string& admin = o.admin;
+  const std::string& admin_password = o.admin_password;
   PREP_ASSIGN_OR_RETURN(std::string huella, HuellaEleccion(data));
-  nlohmann::ordered_json j{{"fuente", fuente}, {"archivo", archivo}, {"sha256", huella}};
+  PREP_RETURN_IF_ERROR(CrearClaves(data));
+  nlohmann::ordered_json j{
+      {"fuente", fuente}, {"archivo", archivo}, {"sha256", huella}, {"simulacro", o.simulacro}};
   {
     std::ofstream out((fs::path(data) / "eleccion.json").string());
     out << j.dump(2) << "\n";
@@ -101,8 +139,8 @@ http::ServicioOpciones OpcionesDe(const formats::EleccionConfig& c) {
 
 }  // namespace
 
-Status InitDesdeConfig(const std::string& config, const std::string& data, const std::string& admin,
-                       const std::string& admin_password) {
+Status InitDesdeConfig(const std::string& config, const std::string& data,
+                       const OpcionesInit& o) {
   // Validate everything before creating anything.
   PREP_ASSIGN_OR_RETURN(formats::EleccionConfig c, formats::ReadElectionConfig(config));
   PREP_RETURN_IF_ERROR(PrepararCarpeta(data));
@@ -113,12 +151,11 @@ Status InitDesdeConfig(const std::string& config, const std::string& data, const
     fs::create_directories((dest / c.casillas_archivo).parent_path());
     PREP_RETURN_IF_ERROR(Copiar(csv.string(), (dest / c.casillas_archivo).string()));
   }
-  return Sellar(data, "config", "eleccion/" + fs::path(config).filename().string(), admin,
-                admin_password);
+  return Sellar(data, "config", "eleccion/" + fs::path(config).filename().string(), o);
 }
 
 Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
-                        const std::string& admin, const std::string& admin_password) {
+                        const OpcionesInit& o) {
   PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
   PREP_ASSIGN_OR_RETURN(auto db,
                         formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
@@ -126,7 +163,18 @@ Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
   PREP_RETURN_IF_ERROR(PrepararCarpeta(data));
   const std::string nombre = fs::path(archivo).filename().string();
   PREP_RETURN_IF_ERROR(Copiar(archivo, (fs::path(data) / "eleccion" / nombre).string()));
-  return Sellar(data, "prep-csv", "eleccion/" + nombre, admin, admin_password);
+  return Sellar(data, "prep-csv", "eleccion/" + nombre, o);
+}
+
+Result<publish::ParClaves> LeerClaves(const std::string& data, bool simulacro) {
+  const std::string base = (fs::path(data) / "claves" / (simulacro ? "simulacro" : "vivo")).string();
+  publish::ParClaves k;
+  for (auto [archivo, destino] : {std::pair{base + ".pub", &k.publica}, std::pair{base + ".key", &k.secreta}}) {
+    PREP_ASSIGN_OR_RETURN(std::string texto, Leer(archivo));
+    while (!texto.empty() && (texto.back() == '\n' || texto.back() == '\r')) texto.pop_back();
+    *destino = std::move(texto);
+  }
+  return k;
 }
 
 Result<Eleccion> CargarEleccion(const std::string& data) {
@@ -144,16 +192,37 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
         "they were changed");
   }
   Eleccion e;
+  e.simulacro = j.value("simulacro", false);
+  auto k = std::make_shared<publish::Contienda>();
   if (j["fuente"] == "config") {
     PREP_ASSIGN_OR_RETURN(formats::EleccionConfig c, formats::ReadElectionConfig(archivo));
     e.opciones = OpcionesDe(c);
     e.catalogo = std::move(c.catalogo);
+    e.acuerdos = c.acuerdos;
+    k->candidaturas = std::move(c.candidaturas);
+    k->clave_eleccion = c.clave_eleccion;
+    k->entidad_siglas = c.entidad_siglas;
+    k->anio = FechaHoraLocal(c.acuerdos.inicio_publicacion_utc_ms, c.acuerdos.offset_minutos).anio;
+    k->tally.participacion = c.participacion;
+    k->tally.inconsistencias = c.inconsistencias;
   } else {
     PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
+    // The published results file's name says what the files are called:
+    // QROO_DIP_LOC_2019.csv -> entidad QROO, elección DIP_LOC, 2019.
+    const std::string nombre = fs::path(files[0].name).stem().string();
+    const size_t a = nombre.find('_'), z = nombre.rfind('_');
+    if (a != std::string::npos && z > a) {
+      k->entidad_siglas = nombre.substr(0, a);
+      k->clave_eleccion = nombre.substr(a + 1, z - a - 1);
+      k->anio = std::atoi(nombre.c_str() + z + 1);
+    }
     PREP_ASSIGN_OR_RETURN(auto db,
                           formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
     PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
   }
+  k->catalogo = e.catalogo;
+  k->catalogo.RebuildIndex();
+  e.contienda = std::move(k);
   return e;
 }
 
@@ -169,12 +238,39 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 }  // namespace
 
-int Serve(const std::string& data, const std::string& listen, int threads) {
-  auto servicio = AbrirServicio(data);
-  if (!servicio.ok()) {
-    std::cerr << servicio.status().message() << "\n";
+int Serve(const std::string& data, const std::string& listen, int threads,
+          const OpcionesPublicar& publicar) {
+  auto fail = [](const Status& s) {
+    std::cerr << "prep serve: " << s.message() << "\n";
     return 2;
-  }
+  };
+  auto e = CargarEleccion(data);
+  if (!e.ok()) return fail(e.status());
+  e->opciones.data_dir = data;
+  e->opciones.reloj = AhoraMs;
+  // The publication side needs the store the service opens: it is wired in two steps.
+  auto pendiente = std::make_shared<std::function<Result<std::string>(bool)>>();
+  e->opciones.forzar_corte = [pendiente](bool final) -> Result<std::string> {
+    if (!*pendiente) return Status::FailedPrecondition("the publisher is not running");
+    return (*pendiente)(final);
+  };
+  const Eleccion eleccion = *e;
+  auto servicio = http::Servicio::Abrir(std::move(e->catalogo), std::move(e->opciones));
+  if (!servicio.ok()) return fail(servicio.status());
+  auto publicacion = IniciarPublicacion(data, eleccion, publicar, (*servicio)->store());
+  if (!publicacion.ok()) return fail(publicacion.status());
+  *pendiente = publicacion->forzar;
+
+  http::Router router = *(*servicio)->Rutas();
+  const std::string pub = (fs::path(data) / "publicacion").string();
+  std::error_code ec;
+  fs::create_directories(pub, ec);
+  http::StaticSiteOptions so;
+  so.root = pub;
+  auto sitio = http::StaticSite::Open(so);
+  if (!sitio.ok()) return fail(sitio.status());
+  http::MountStaticSite(router, *sitio);
+
   http::ServerOptions o;
   const size_t colon = listen.rfind(':');
   o.address = colon == std::string::npos ? listen : listen.substr(0, colon);
@@ -183,16 +279,17 @@ int Serve(const std::string& data, const std::string& listen, int threads) {
                : static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
   o.threads = threads;
   o.max_body_bytes = static_cast<size_t>(store::kMaxBytesImagen) + 4096;
-  http::Server server(o, (*servicio)->Rutas());
-  if (Status s = server.Start(); !s.ok()) {
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  http::Server server(o, std::make_shared<const http::Router>(std::move(router)));
+  if (Status s = server.Start(); !s.ok()) return fail(s);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::cout << "prep serve: escuchando en http://" << o.address << ":" << server.port()
-            << "/api/v1/" << std::endl;
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::cout << "prep serve: API en http://" << o.address << ":" << server.port()
+            << "/api/v1/, sitio público en http://" << o.address << ":" << server.port() << "/"
+            << std::endl;
+  while (!g_stop) {
+    publicacion->tick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   server.Stop();
   return 0;
 }

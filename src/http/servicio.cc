@@ -617,6 +617,27 @@ void Servicio::Impl::Rutas() {
     return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump());
   });
 
+  // A corte now: a drill, or the close ({"final": true}).
+  router->Add("POST", "/api/v1/cortes", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kForzarCorte)) {
+      self->Auditar(*u, "forzar_corte", "", false, "el rol no permite forzar un corte");
+      return Response::Error(403, "forbidden", "el rol no permite forzar un corte");
+    }
+    auto body = self->Cuerpo(r);
+    if (!body.ok()) return FromStatus(body.status());
+    const bool final = body->is_object() && body->value("final", false);
+    if (!self->opciones.forzar_corte) {
+      return Response::Error(409, "conflict", "este servidor no publica cortes");
+    }
+    auto id = self->opciones.forzar_corte(final);
+    self->Auditar(*u, "forzar_corte", id.ok() ? *id : "", id.ok(),
+                  id.ok() ? (final ? "final" : "") : id.status().message());
+    if (!id.ok()) return FromStatus(id.status());
+    return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump());
+  });
+
   router->Add("GET", "/api/v1/usuarios", [self](const Request& r) {
     auto u = self->Autenticar(r);
     if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");

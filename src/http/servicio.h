@@ -37,6 +37,9 @@ struct ServicioOpciones {
   std::function<int64_t()> reloj;         // UTC ms; injected
   size_t max_json_bytes = 64 << 10;
   int64_t reclamo_ms = 10 * 60 * 1000;  // how long a work-queue claim lasts
+  // POST /api/v1/cortes (kForzarCorte): publishes a corte now and returns its
+  // id; `final` closes the PREP. Unset: the route answers 409 (no publisher).
+  std::function<Result<std::string>(bool final)> forzar_corte;
 };
 
 class Servicio {

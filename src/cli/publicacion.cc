@@ -1,0 +1,144 @@
+#include "cli/publicacion.h"
+
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "http/fuente_http.h"
+#include "publish/verificar.h"
+#include "store/store.h"
+
+namespace prep::cli {
+namespace fs = std::filesystem;
+
+Result<publish::OpcionesMotor> OpcionesDeMotor(const std::string& data, const Eleccion& e,
+                                               const OpcionesPublicar& p,
+                                               std::function<int64_t()> reloj) {
+  auto dialecto = publish::DialectoDesdeNombre(p.dialecto);
+  if (!dialecto) {
+    return Status::InvalidArgument("--dialecto: '" + p.dialecto + "' is not ieqroo2019 or ine2024");
+  }
+  publish::OpcionesMotor o;
+  o.contienda = e.contienda;
+  o.ajustes = e.opciones.ajustes;
+  if (e.acuerdos) {
+    o.acuerdos = *e.acuerdos;
+  } else {
+    // No acuerdos: a calendar whose only instant is in the far past and
+    // already "published", so Tick never fires; cortes are forced.
+    o.acuerdos.inicio_publicacion_utc_ms = 0;
+    o.acuerdos.ultima_actualizacion_utc_ms = 0;
+    o.margen_ms = INT64_MIN / 2;
+  }
+  o.publicador.raiz = (fs::path(data) / "publicacion").string();
+  o.publicador.carpeta_imagenes = (fs::path(data) / "imagenes").string();
+  o.publicador.dialecto = *dialecto;
+  o.publicador.organo = p.organo;
+  o.publicador.simulacro = e.simulacro;
+  PREP_ASSIGN_OR_RETURN(o.publicador.claves, LeerClaves(data, e.simulacro));
+  o.publicador.reloj = reloj;
+  return o;
+}
+
+Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& e,
+                                       const OpcionesPublicar& publicar, store::Store& store) {
+  PREP_ASSIGN_OR_RETURN(publish::OpcionesMotor o, OpcionesDeMotor(data, e, publicar, AhoraMs));
+  PREP_ASSIGN_OR_RETURN(std::unique_ptr<publish::MotorPublicacion> motor,
+                        publish::MotorPublicacion::Abrir(std::move(o), store));
+  struct Estado {
+    std::mutex mu;
+    std::unique_ptr<publish::MotorPublicacion> motor;
+  };
+  auto estado = std::make_shared<Estado>();
+  estado->motor = std::move(motor);
+  const bool programado = e.acuerdos.has_value();
+  Publicacion p;
+  p.tick = [estado, programado] {
+    if (!programado) return;
+    std::lock_guard<std::mutex> l(estado->mu);
+    auto r = estado->motor->Tick(AhoraMs());
+    if (!r.ok()) {
+      std::cerr << "prep serve: corte: " << r.status().message() << std::endl;
+    } else if (*r) {
+      std::cout << "prep serve: corte " << (*r)->id << " publicado (" << (*r)->archivos
+                << " archivos)" << std::endl;
+    }
+  };
+  p.forzar = [estado](bool final) -> Result<std::string> {
+    std::lock_guard<std::mutex> l(estado->mu);
+    PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, estado->motor->Forzar(AhoraMs(), final));
+    std::cout << "prep serve: corte " << r.id << " publicado a petición" << std::endl;
+    return r.id;
+  };
+  return p;
+}
+
+int Publish(const std::string& data, bool final, const OpcionesPublicar& publicar) {
+  auto fail = [](const Status& s) {
+    std::cerr << "prep publish: " << s.message() << "\n";
+    return 2;
+  };
+  auto e = CargarEleccion(data);
+  if (!e.ok()) return fail(e.status());
+  auto store = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
+  if (!store.ok()) return fail(store.status());
+  auto o = OpcionesDeMotor(data, *e, publicar, AhoraMs);
+  if (!o.ok()) return fail(o.status());
+  if (!e->acuerdos) o->margen_ms = 0;
+  auto motor = publish::MotorPublicacion::Abrir(std::move(*o), **store);
+  if (!motor.ok()) return fail(motor.status());
+  auto r = (*motor)->Forzar(AhoraMs(), final);
+  if (!r.ok()) return fail(r.status());
+  std::cout << "prep publish: corte " << r->id << (final ? " (final)" : "") << " en " << r->carpeta
+            << "\n  " << r->archivos << " archivos, " << r->bytes << " bytes; manifest.json SHA-256 "
+            << r->sha256_manifest << "\n  raíz Merkle de las actas " << r->raiz_merkle << "\n";
+  return 0;
+}
+
+int Verify(const std::string& destino, const std::string& clave, bool imagenes) {
+  std::unique_ptr<publish::Fuente> fuente;
+  if (destino.starts_with("http://") || destino.starts_with("https://")) {
+    auto f = http::FuenteHttp(destino);
+    if (!f.ok()) {
+      std::cerr << "prep verify: " << f.status().message() << "\n";
+      return 2;
+    }
+    fuente = std::move(*f);
+  } else {
+    std::error_code ec;
+    if (!fs::is_directory(destino, ec)) {
+      std::cerr << "prep verify: " << destino << ": not a folder or an http:// URL\n";
+      return 2;
+    }
+    fuente = publish::FuenteCarpeta(destino);
+  }
+  publish::OpcionesVerificacion o;
+  o.clave_publica = clave;
+  o.imagenes = imagenes;
+  // A mirror (PUB, with cortes/index.json) or one corte folder (manifest.json).
+  auto indice = fuente->Leer("cortes/index.json");
+  Result<publish::Verificado> v = Status::Internal("unset");
+  if (indice.ok()) {
+    v = publish::VerificarEspejo(*fuente, o);
+  } else if (indice.status().code() == StatusCode::kNotFound) {
+    v = publish::VerificarCorte(*fuente, "", o);
+  } else {
+    std::cerr << "prep verify: " << indice.status().message() << "\n";
+    return 2;
+  }
+  if (!v.ok()) {
+    std::cerr << "prep verify: NO VERIFICA: " << fuente->Nombre() << ": " << v.status().message()
+              << "\n";
+    return 1;
+  }
+  std::cout << "prep verify: " << fuente->Nombre() << ": verifica"
+            << (v->simulacro ? " (SIMULACRO)" : "") << "\n  " << v->cortes.size()
+            << " corte(s), del " << v->cortes.front() << " al " << v->cortes.back() << "\n  "
+            << v->archivos << " archivos (" << v->bytes << " bytes) con su SHA-256, "
+            << v->imagenes << " imágenes de actas, " << v->actas
+            << " registros de actas en la raíz Merkle del último\n  firmados con la clave Ed25519 "
+            << v->clave_publica << "\n";
+  return 0;
+}
+
+}  // namespace prep::cli

@@ -1,0 +1,752 @@
+#include "publish/publicador.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "base/tiempo.h"
+#include "publish/json_texto.h"
+#include "publish/sitio.h"
+#include "store/imagenes.h"
+
+namespace prep::publish {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Text files at most this large get a .gz sibling; larger ones (the acta
+// records of a national election) are downloaded whole and rarely.
+constexpr size_t kMaxBytesGzip = 4 << 20;
+constexpr char kCeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+std::string ErrnoTexto() { return std::strerror(errno); }
+
+Result<std::string> LeerArchivo(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Status::IoError(p.string() + ": cannot read");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Writes `bytes` to `p` with one write loop; durability comes from the
+// folder-wide syncfs before the rename that publishes it.
+Status EscribirArchivo(const fs::path& p, std::string_view bytes) {
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(p.string() + ": cannot create: " + ErrnoTexto());
+  size_t hecho = 0;
+  while (hecho < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + hecho, bytes.size() - hecho);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string e = ErrnoTexto();
+      ::close(fd);
+      return Status::IoError(p.string() + ": cannot write: " + e);
+    }
+    hecho += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) return Status::IoError(p.string() + ": cannot close: " + ErrnoTexto());
+  return Status::Ok();
+}
+
+Status SincronizarCarpeta(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(p.string() + ": cannot open: " + ErrnoTexto());
+  const int r = ::fsync(fd);
+  ::close(fd);
+  if (r != 0) return Status::IoError(p.string() + ": fsync: " + ErrnoTexto());
+  return Status::Ok();
+}
+
+// Flushes every file of the filesystem holding `p` (one call for the tens of
+// thousands of files of a corte, instead of one fsync each).
+Status SincronizarSistema(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(p.string() + ": cannot open: " + ErrnoTexto());
+  const int r = ::syncfs(fd);
+  ::close(fd);
+  if (r != 0) return Status::IoError(p.string() + ": syncfs: " + ErrnoTexto());
+  return Status::Ok();
+}
+
+// Deterministic gzip (mtime 0, no name), so a corte rebuilt from the same log
+// has the same bytes.
+std::string Gzip(std::string_view in) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, in.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+bool EsTexto(std::string_view ruta) {
+  for (std::string_view ext : {".html", ".json", ".jsonl", ".css", ".js", ".txt", ".csv"}) {
+    if (ruta.size() > ext.size() && ruta.substr(ruta.size() - ext.size()) == ext) return true;
+  }
+  return false;
+}
+
+// The files of a corte being written, with what the manifest says of each.
+class Carpeta {
+ public:
+  Carpeta(fs::path raiz, bool gzip) : raiz_(std::move(raiz)), gzip_(gzip) {}
+
+  Status Escribir(const std::string& ruta, std::string_view bytes) {
+    const fs::path p = raiz_ / ruta;
+    const fs::path padre = p.parent_path();
+    if (carpetas_.insert(padre.string()).second) {
+      std::error_code ec;
+      fs::create_directories(padre, ec);
+      if (ec) return Status::IoError(padre.string() + ": cannot create: " + ec.message());
+    }
+    PREP_RETURN_IF_ERROR(EscribirArchivo(p, bytes));
+    archivos_.push_back({ruta, bytes.size(), store::Sha256Hex(bytes)});
+    bytes_ += bytes.size();
+    if (gzip_ && EsTexto(ruta) && bytes.size() >= 256 && bytes.size() <= kMaxBytesGzip) {
+      const std::string gz = Gzip(bytes);
+      PREP_RETURN_IF_ERROR(EscribirArchivo(raiz_.string() + "/" + ruta + ".gz", gz));
+      archivos_.push_back({ruta + ".gz", gz.size(), store::Sha256Hex(gz)});
+      bytes_ += gz.size();
+    }
+    return Status::Ok();
+  }
+
+  // A file written by someone else (the zip), hashed from disk.
+  Status Registrar(const std::string& ruta) {
+    PREP_ASSIGN_OR_RETURN(std::string bytes, LeerArchivo(raiz_ / ruta));
+    archivos_.push_back({ruta, bytes.size(), store::Sha256Hex(bytes)});
+    bytes_ += bytes.size();
+    return Status::Ok();
+  }
+
+  struct Archivo {
+    std::string ruta;
+    size_t bytes;
+    std::string sha256;
+  };
+  std::vector<Archivo>& archivos() { return archivos_; }
+  uint64_t bytes() const { return bytes_; }
+  const fs::path& raiz() const { return raiz_; }
+
+ private:
+  fs::path raiz_;
+  bool gzip_;
+  std::set<std::string> carpetas_;
+  std::vector<Archivo> archivos_;
+  uint64_t bytes_ = 0;
+};
+
+std::string Fecha(int64_t ms, int offset) {
+  return FormatearFecha(ms, offset, FormatoFecha::kIso8601);
+}
+
+// Numbers of a level: the 13 summary fields by name (percentages as exact
+// decimal strings, as the CSV prints them) and the votes per column.
+void Nivel(JsonTexto& j, const Corte& corte, const domain::LevelTally& t) {
+  const domain::SummaryBlock s = domain::Summarize(t.counts, corte.Ajustes());
+  j.Clave("resumen");
+  j.AbrirObjeto();
+  for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
+    const auto f = static_cast<domain::SummaryField>(i);
+    j.Clave(domain::SummaryFieldName(f));
+    if (domain::IsPercentField(f)) {
+      j.Texto(s.Format(f));
+    } else {
+      j.Entero(s.Get(f));
+    }
+  }
+  j.CerrarObjeto();
+  j.Clave("votos");
+  j.AbrirObjeto();
+  const auto& cols = corte.catalogo().columns;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    j.Clave(cols[i].name);
+    j.Entero(i < t.votos.size() ? t.votos[i] : 0);
+  }
+  j.CerrarObjeto();
+}
+
+void Cabecera(JsonTexto& j, const Corte& corte, std::string_view nivel) {
+  const CorteInfo& c = corte.info;
+  j.AbrirObjeto();
+  j.Clave("esquema");
+  j.Texto(kEsquemaCorte);
+  j.Clave("simulacro");
+  j.Booleano(c.simulacro);
+  j.Clave("corte");
+  j.AbrirObjeto();
+  j.Clave("id");
+  j.Texto(c.id);
+  j.Clave("instante");
+  j.Texto(Fecha(c.instante_utc_ms, c.offset_minutos));
+  j.Clave("final");
+  j.Booleano(c.final);
+  j.Clave("siguiente");
+  if (c.siguiente_utc_ms) {
+    j.Texto(Fecha(*c.siguiente_utc_ms, c.offset_minutos));
+  } else {
+    j.Nulo();
+  }
+  j.CerrarObjeto();
+  j.Clave("nivel");
+  j.Texto(nivel);
+}
+
+std::string Dos(int n) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%02d", n);
+  return b;
+}
+std::string Cuatro(int n) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d", n);
+  return b;
+}
+
+void Conteos(JsonTexto& j, const domain::SummaryCounts& c) {
+  j.Clave("actas_esperadas");
+  j.Entero(c.esperadas);
+  j.Clave("actas_capturadas");
+  j.Entero(c.capturadas);
+  j.Clave("actas_contabilizadas");
+  j.Entero(c.contabilizadas);
+}
+
+const domain::LevelTally kVacio{};
+
+template <typename Mapa, typename K>
+const domain::LevelTally& TallyDe(const Mapa& m, const K& k) {
+  auto it = m.find(k);
+  return it == m.end() ? kVacio : it->second;
+}
+
+}  // namespace
+
+std::string_view EstadoActa(const ActaPublicada& a) {
+  if (!a.acta_index) return "fuera_de_catalogo";
+  if (!a.capturada) return "sin_capturar";
+  return a.clasificacion.contabilizada ? "contabilizada" : "no_contabilizada";
+}
+
+std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
+  const domain::Catalogo& cat = corte.catalogo();
+  const int off = corte.info.offset_minutos;
+  JsonTexto j;
+  j.AbrirObjeto();
+  j.Clave("clave_acta");
+  j.Texto(a.clave_acta);
+  if (a.acta_index) {
+    const domain::Acta& acta = cat.actas[*a.acta_index];
+    const domain::Casilla& c = cat.casillas[acta.casilla_index];
+    j.Clave("distrito");
+    j.Entero(c.distrito);
+    j.Clave("seccion");
+    j.Entero(c.id.seccion);
+    j.Clave("clave_casilla");
+    j.Texto(c.id.Clave());
+    j.Clave("tipo_acta");
+    j.Texto(acta.id.tipo_acta);
+    j.Clave("lista_nominal");
+    j.Entero(c.lista_nominal);
+  }
+  j.Clave("estado");
+  j.Texto(EstadoActa(a));
+  if (a.capturada) {
+    j.Clave("observaciones");
+    j.Texto(a.clasificacion.observaciones.ToString());
+    if (a.clasificacion.observaciones.Has(domain::Observacion::kSinActa)) {
+      j.Clave("motivo_sin_acta");
+      j.Entero(static_cast<int>(a.clasificacion.sin_acta_motivo));
+    }
+    j.Clave("total_votos_calculado");
+    j.Entero(a.clasificacion.total_votos_calculado);
+    j.Clave("votos");
+    j.AbrirLista();
+    for (size_t i = 0; i < a.votos.size(); ++i) {
+      if (i < a.aplica.size() && a.aplica[i] == 0) {
+        j.Nulo();
+      } else if (a.votos[i].kind == domain::CaptureKind::kCount) {
+        j.Entero(a.votos[i].count);
+      } else {
+        j.Texto(a.votos[i].kind == domain::CaptureKind::kIlegible ? "ILEGIBLE" : "SIN DATO");
+      }
+    }
+    j.CerrarLista();
+  }
+  if (!a.sha256.empty()) {
+    j.Clave("imagen");
+    j.AbrirObjeto();
+    j.Clave("sha256");
+    j.Texto(a.sha256);
+    j.Clave("ruta");
+    j.Texto("/imagenes/" + a.sha256 + (a.extension_imagen.empty() ? "" : "." + a.extension_imagen));
+    j.Clave("origen");
+    j.Texto(a.origen);
+    j.Clave("digitalizacion");
+    j.Texto(a.digitalizacion);
+    j.CerrarObjeto();
+  }
+  if (!a.mecanismos_traslado.empty()) {
+    j.Clave("mecanismos_traslado");
+    j.Texto(a.mecanismos_traslado);
+  }
+  for (auto [nombre, ms] : {std::pair{"hora_acopio", a.hora_acopio_ms},
+                            std::pair{"hora_captura", a.hora_captura_ms},
+                            std::pair{"hora_verificacion", a.hora_verificacion_ms}}) {
+    if (ms == 0) continue;
+    j.Clave(nombre);
+    j.Texto(Fecha(ms, off));
+  }
+  if (a.cotejada) {
+    j.Clave("cotejada");
+    j.Entero(*a.cotejada);
+  }
+  j.CerrarObjeto();
+  return j.Tomar();
+}
+
+Result<std::unique_ptr<Publicador>> Publicador::Abrir(OpcionesPublicador o) {
+  if (!o.reloj) return Status::InvalidArgument("Publicador: no clock");
+  if (o.claves.publica.size() != 64) {
+    return Status::InvalidArgument("Publicador: no signing key (expected 64 hex digits)");
+  }
+  auto p = std::make_unique<Publicador>(std::move(o));
+  PREP_RETURN_IF_ERROR(p->Cargar());
+  return p;
+}
+
+Status Publicador::Cargar() {
+  const fs::path raiz(o_.raiz);
+  std::error_code ec;
+  fs::create_directories(raiz / "cortes", ec);
+  if (ec) return Status::IoError(o_.raiz + "/cortes: cannot create: " + ec.message());
+  fs::create_directories(raiz / "imagenes", ec);
+  if (ec) return Status::IoError(o_.raiz + "/imagenes: cannot create: " + ec.message());
+  for (const auto& e : fs::directory_iterator(raiz / "cortes", ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.starts_with(".") && n.ends_with(".tmp")) fs::remove_all(e.path(), ec);
+  }
+  const fs::path indice = raiz / "cortes" / "index.json";
+  if (fs::exists(indice)) {
+    PREP_ASSIGN_OR_RETURN(std::string texto, LeerArchivo(indice));
+    auto j = nlohmann::json::parse(texto, nullptr, false);
+    if (j.is_discarded() || !j.contains("cortes") || !j["cortes"].is_array()) {
+      return Status::IoError(indice.string() + ": not a list of cortes");
+    }
+    if (j.value("simulacro", false) != o_.simulacro) {
+      return Status::FailedPrecondition(
+          o_.raiz + ": holds " + (o_.simulacro ? "live" : "simulacro") +
+          " cortes; a " + (o_.simulacro ? "simulacro" : "live") +
+          " corte cannot join their chain (use another folder)");
+    }
+    for (const auto& c : j["cortes"]) {
+      indice_.push_back(c.dump());
+      ultimo_id_ = c.value("id", "");
+      ultimo_instante_ = c.value("instante_utc_ms", int64_t{0});
+      cerrado_ = c.value("final", false);
+    }
+  }
+  if (!ultimo_id_.empty()) {
+    const fs::path carpeta = raiz / "cortes" / ultimo_id_;
+    PREP_ASSIGN_OR_RETURN(std::string manifest, LeerArchivo(carpeta / "manifest.json"));
+    ultimo_sha256_manifest_ = store::Sha256Hex(manifest);
+    std::ifstream in(carpeta / "datos" / "actas.jsonl", std::ios::binary);
+    std::string linea;
+    while (std::getline(in, linea)) {
+      auto r = nlohmann::json::parse(linea, nullptr, false);
+      if (r.is_discarded()) continue;
+      Anterior& a = anteriores_[r.value("clave_acta", "")];
+      a.estado = r.value("estado", "");
+      a.sha256_registro = store::Sha256Hex(linea);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
+  const CorteInfo& info = corte.info;
+  if (cerrado_) {
+    return Status::FailedPrecondition("the final corte " + ultimo_id_ +
+                                      " is published; the PREP is closed");
+  }
+  if (info.simulacro != o_.simulacro) {
+    return Status::InvalidArgument("corte " + info.id + ": simulacro flag differs from the publisher's");
+  }
+  const fs::path raiz(o_.raiz);
+  const fs::path destino = raiz / "cortes" / info.id;
+  if (fs::exists(destino)) {
+    return Status::FailedPrecondition("corte " + info.id + " is already published (one per minute)");
+  }
+  if (!ultimo_id_.empty() && info.id < ultimo_id_) {
+    return Status::InvalidArgument("corte " + info.id + " is earlier than the last one, " +
+                                   ultimo_id_);
+  }
+  const fs::path tmp = raiz / "cortes" / ("." + info.id + ".tmp");
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return Status::IoError(tmp.string() + ": cannot create: " + ec.message());
+  Carpeta carpeta(tmp, o_.gzip);
+  const int off = info.offset_minutos;
+
+  // The database zip first: the site shows its hash.
+  std::string sha256_zip;
+  const NombresBase nombres = NombresDe(corte);
+  if (info.base_de_datos) {
+    std::vector<EntradaZip> entradas;
+    entradas.push_back({nombres.resultados, ResultadosCsv(corte, o_.dialecto)});
+    entradas.push_back({nombres.candidaturas, CandidaturasCsv(corte, o_.dialecto)});
+    entradas.push_back({nombres.leeme, Leeme(corte, o_.dialecto)});
+    PREP_RETURN_IF_ERROR(
+        EscribirZip((tmp / nombres.zip).string(), entradas, info.instante_utc_ms, off));
+    PREP_RETURN_IF_ERROR(carpeta.Registrar(nombres.zip));
+    sha256_zip = carpeta.archivos().back().sha256;
+    PREP_RETURN_IF_ERROR(carpeta.Escribir(nombres.zip + ".sha256",
+                                          sha256_zip + "  " + nombres.zip + "\n"));
+  }
+
+  // The acta records: the Merkle leaves, the sección files and the change list.
+  const domain::Catalogo& cat = corte.catalogo();
+  std::vector<std::string> registros;
+  registros.reserve(corte.actas.size());
+  std::string jsonl;
+  for (const ActaPublicada& a : corte.actas) {
+    registros.push_back(RegistroActa(corte, a));
+    jsonl += registros.back();
+    jsonl += '\n';
+  }
+  std::vector<std::string_view> hojas(registros.begin(), registros.end());
+  const std::string raiz_merkle = RaizMerkle(hojas);
+  PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/actas.jsonl", jsonl));
+  jsonl.clear();
+  jsonl.shrink_to_fit();
+
+  // Change list against the previous corte.
+  std::map<std::string, Anterior> ahora;
+  {
+    JsonTexto nuevas, cambios, corregidas;
+    nuevas.AbrirLista();
+    cambios.AbrirLista();
+    corregidas.AbrirLista();
+    for (size_t i = 0; i < corte.actas.size(); ++i) {
+      const ActaPublicada& a = corte.actas[i];
+      const std::string_view estado = EstadoActa(a);
+      Anterior& hoy = ahora[a.clave_acta];
+      hoy.estado = std::string(estado);
+      hoy.sha256_registro = store::Sha256Hex(registros[i]);
+      auto antes = anteriores_.find(a.clave_acta);
+      const bool estaba = antes != anteriores_.end() && antes->second.estado != "sin_capturar";
+      if (!estaba) {
+        if (estado == "sin_capturar") continue;
+        nuevas.AbrirObjeto();
+        nuevas.Clave("clave_acta");
+        nuevas.Texto(a.clave_acta);
+        nuevas.Clave("estado");
+        nuevas.Texto(estado);
+        nuevas.CerrarObjeto();
+      } else if (antes->second.estado != estado) {
+        cambios.AbrirObjeto();
+        cambios.Clave("clave_acta");
+        cambios.Texto(a.clave_acta);
+        cambios.Clave("antes");
+        cambios.Texto(antes->second.estado);
+        cambios.Clave("despues");
+        cambios.Texto(estado);
+        if (!a.motivo_correccion.empty()) {
+          cambios.Clave("motivo");
+          cambios.Texto(a.motivo_correccion);
+        }
+        cambios.CerrarObjeto();
+      } else if (antes->second.sha256_registro != hoy.sha256_registro) {
+        corregidas.AbrirObjeto();
+        corregidas.Clave("clave_acta");
+        corregidas.Texto(a.clave_acta);
+        corregidas.Clave("motivo");
+        corregidas.Texto(a.motivo_correccion);
+        corregidas.CerrarObjeto();
+      }
+    }
+    nuevas.CerrarLista();
+    cambios.CerrarLista();
+    corregidas.CerrarLista();
+    JsonTexto j;
+    Cabecera(j, corte, "cambios");
+    j.Clave("corte_anterior");
+    if (ultimo_id_.empty()) {
+      j.Nulo();
+    } else {
+      j.Texto(ultimo_id_);
+    }
+    j.Clave("nuevas");
+    j.Crudo(nuevas.Tomar());
+    j.Clave("cambio_de_estado");
+    j.Crudo(cambios.Tomar());
+    j.Clave("corregidas");
+    j.Crudo(corregidas.Tomar());
+    j.CerrarObjeto();
+    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/cambios.json", j.Tomar()));
+  }
+
+  // Per level: entidad, distritos, secciones.
+  {
+    JsonTexto j;
+    Cabecera(j, corte, "entidad");
+    j.Clave("entidad");
+    j.Entero(cat.entidad_id);
+    j.Clave("nombre");
+    j.Texto(cat.entidad_nombre);
+    j.Clave("eleccion");
+    j.Texto(cat.eleccion);
+    j.Clave("base_de_datos");
+    if (info.base_de_datos) {
+      j.AbrirObjeto();
+      j.Clave("archivo");
+      j.Texto(nombres.zip);
+      j.Clave("sha256");
+      j.Texto(sha256_zip);
+      j.CerrarObjeto();
+    } else {
+      j.Nulo();
+    }
+    Nivel(j, corte, corte.tally.entidad);
+    j.Clave("distritos");
+    j.AbrirLista();
+    for (const domain::Distrito& d : cat.distritos) {
+      j.AbrirObjeto();
+      j.Clave("distrito");
+      j.Entero(d.id);
+      j.Clave("cabecera");
+      j.Texto(d.cabecera);
+      Conteos(j, TallyDe(corte.tally.distritos, d.id).counts);
+      j.CerrarObjeto();
+    }
+    j.CerrarLista();
+    j.CerrarObjeto();
+    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/entidad.json", j.Tomar()));
+  }
+  // Secciones per distrito and actas per sección, in catálogo order.
+  std::map<int, std::set<int>> secciones_de;
+  std::map<int, std::vector<size_t>> actas_de_seccion;
+  for (size_t i = 0; i < corte.actas.size(); ++i) {
+    const ActaPublicada& a = corte.actas[i];
+    if (!a.acta_index) continue;
+    const domain::Casilla& c = cat.casillas[cat.actas[*a.acta_index].casilla_index];
+    secciones_de[c.distrito].insert(c.id.seccion);
+    actas_de_seccion[c.id.seccion].push_back(i);
+  }
+  for (const domain::Distrito& d : cat.distritos) {
+    JsonTexto j;
+    Cabecera(j, corte, "distrito");
+    j.Clave("distrito");
+    j.Entero(d.id);
+    j.Clave("cabecera");
+    j.Texto(d.cabecera);
+    Nivel(j, corte, TallyDe(corte.tally.distritos, d.id));
+    j.Clave("secciones");
+    j.AbrirLista();
+    for (int s : secciones_de[d.id]) {
+      j.AbrirObjeto();
+      j.Clave("seccion");
+      j.Entero(s);
+      Conteos(j, TallyDe(corte.tally.secciones, s).counts);
+      j.CerrarObjeto();
+    }
+    j.CerrarLista();
+    j.CerrarObjeto();
+    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/distritos/" + Dos(d.id) + ".json", j.Tomar()));
+  }
+  for (const auto& [s, indices] : actas_de_seccion) {
+    JsonTexto j;
+    Cabecera(j, corte, "seccion");
+    j.Clave("seccion");
+    j.Entero(s);
+    Nivel(j, corte, TallyDe(corte.tally.secciones, s));
+    j.Clave("actas");
+    j.AbrirLista();
+    for (size_t i : indices) j.Crudo(registros[i]);
+    j.CerrarLista();
+    j.CerrarObjeto();
+    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/secciones/" + Cuatro(s) + ".json", j.Tomar()));
+  }
+  registros.clear();
+
+  // The public site.
+  OpcionesSitio sitio;
+  sitio.sha256_zip = sha256_zip;
+  sitio.organo = o_.organo;
+  Status escrito;
+  PREP_RETURN_IF_ERROR(GenerarSitio(corte, sitio, [&](ArchivoSitio&& f) {
+    if (escrito.ok()) escrito = carpeta.Escribir(f.ruta, f.contenido);
+  }));
+  PREP_RETURN_IF_ERROR(escrito);
+
+  // The images of the actas in this corte (content-addressed: written once).
+  if (!o_.carpeta_imagenes.empty()) {
+    for (const ActaPublicada& a : corte.actas) {
+      if (a.sha256.empty() || a.extension_imagen.empty()) continue;
+      const std::string nombre = a.sha256 + "." + a.extension_imagen;
+      const fs::path dst = raiz / "imagenes" / nombre;
+      if (fs::exists(dst)) continue;
+      const fs::path src = fs::path(o_.carpeta_imagenes) / a.sha256.substr(0, 2) / nombre;
+      const fs::path tmp_img = raiz / "imagenes" / ("." + nombre + ".tmp");
+      fs::remove(tmp_img, ec);
+      fs::create_hard_link(src, tmp_img, ec);
+      if (ec) fs::copy_file(src, tmp_img, ec);  // another filesystem
+      if (ec) return Status::IoError(src.string() + ": cannot publish image: " + ec.message());
+      fs::rename(tmp_img, dst, ec);
+      if (ec) return Status::IoError(dst.string() + ": " + ec.message());
+    }
+  }
+
+  // The manifest, signed.
+  const int64_t firmado = o_.reloj();
+  auto& archivos = carpeta.archivos();
+  std::sort(archivos.begin(), archivos.end(),
+            [](const auto& a, const auto& b) { return a.ruta < b.ruta; });
+  JsonTexto m;
+  m.AbrirObjeto();
+  m.Clave("esquema");
+  m.Texto("prep-manifiesto/1");
+  m.Clave("simulacro");
+  m.Booleano(info.simulacro);
+  m.Clave("corte");
+  m.AbrirObjeto();
+  m.Clave("id");
+  m.Texto(info.id);
+  m.Clave("instante");
+  m.Texto(Fecha(info.instante_utc_ms, off));
+  m.Clave("instante_utc_ms");
+  m.Entero(info.instante_utc_ms);
+  m.Clave("final");
+  m.Booleano(info.final);
+  m.Clave("base_de_datos");
+  if (info.base_de_datos) {
+    m.Texto(nombres.zip);
+  } else {
+    m.Nulo();
+  }
+  m.CerrarObjeto();
+  m.Clave("anterior");
+  m.AbrirObjeto();
+  m.Clave("id");
+  if (ultimo_id_.empty()) {
+    m.Nulo();
+  } else {
+    m.Texto(ultimo_id_);
+  }
+  m.Clave("sha256_manifest");
+  m.Texto(ultimo_sha256_manifest_.empty() ? std::string(kCeros) : ultimo_sha256_manifest_);
+  m.CerrarObjeto();
+  m.Clave("merkle");
+  m.AbrirObjeto();
+  m.Clave("algoritmo");
+  m.Texto("RFC 6962 SHA-256");
+  m.Clave("archivo");
+  m.Texto("datos/actas.jsonl");
+  m.Clave("hojas");
+  m.Entero(static_cast<int64_t>(hojas.size()));
+  m.Clave("raiz");
+  m.Texto(raiz_merkle);
+  m.CerrarObjeto();
+  m.Clave("clave_publica");
+  m.Texto(o_.claves.publica);
+  m.Clave("firma");
+  m.Texto("Ed25519 de los bytes de manifest.json, en hexadecimal: manifest.json.sig");
+  m.Clave("firmado");
+  m.Texto(Fecha(firmado, off));
+  m.Clave("archivos");
+  m.AbrirLista();
+  for (const auto& a : archivos) {
+    m.AbrirObjeto();
+    m.Clave("ruta");
+    m.Texto(a.ruta);
+    m.Clave("bytes");
+    m.Entero(static_cast<int64_t>(a.bytes));
+    m.Clave("sha256");
+    m.Texto(a.sha256);
+    m.CerrarObjeto();
+  }
+  m.CerrarLista();
+  m.CerrarObjeto();
+  std::string manifest = m.Tomar();
+  manifest += '\n';
+  PREP_ASSIGN_OR_RETURN(std::string firma, Firmar(manifest, o_.claves.secreta));
+  PREP_RETURN_IF_ERROR(EscribirArchivo(tmp / "manifest.json", manifest));
+  PREP_RETURN_IF_ERROR(EscribirArchivo(tmp / "manifest.json.sig", firma + "\n"));
+
+  // Durable, then visible, then current.
+  PREP_RETURN_IF_ERROR(SincronizarSistema(tmp));
+  fs::rename(tmp, destino, ec);
+  if (ec) return Status::IoError(destino.string() + ": cannot rename: " + ec.message());
+  PREP_RETURN_IF_ERROR(SincronizarCarpeta(raiz / "cortes"));
+
+  const std::string sha256_manifest = store::Sha256Hex(manifest);
+  nlohmann::ordered_json entrada{{"id", info.id},
+                                 {"instante", Fecha(info.instante_utc_ms, off)},
+                                 {"instante_utc_ms", info.instante_utc_ms},
+                                 {"final", info.final},
+                                 {"base_de_datos", info.base_de_datos ? nombres.zip : ""},
+                                 {"sha256_manifest", sha256_manifest}};
+  std::vector<std::string> indice = indice_;
+  indice.push_back(entrada.dump());
+  {
+    std::string texto = "{\"esquema\":\"prep-cortes/1\",\"simulacro\":";
+    texto += info.simulacro ? "true" : "false";
+    texto += ",\"clave_publica\":\"" + o_.claves.publica + "\",\"cortes\":[\n";
+    for (size_t i = 0; i < indice.size(); ++i) {
+      texto += indice[i];
+      texto += i + 1 < indice.size() ? ",\n" : "\n";
+    }
+    texto += "]}\n";
+    const fs::path t = raiz / "cortes" / ".index.json.tmp";
+    PREP_RETURN_IF_ERROR(EscribirArchivo(t, texto));
+    fs::rename(t, raiz / "cortes" / "index.json", ec);
+    if (ec) return Status::IoError(o_.raiz + "/cortes/index.json: " + ec.message());
+  }
+  {
+    const fs::path t = raiz / ".clave-publica.txt.tmp";
+    PREP_RETURN_IF_ERROR(EscribirArchivo(t, o_.claves.publica + "\n"));
+    fs::rename(t, raiz / "clave-publica.txt", ec);
+    if (ec) return Status::IoError(o_.raiz + "/clave-publica.txt: " + ec.message());
+  }
+  {
+    const fs::path t = raiz / ".actual.tmp";
+    fs::remove(t, ec);
+    fs::create_directory_symlink(fs::path("cortes") / info.id, t, ec);
+    if (ec) return Status::IoError(t.string() + ": cannot link: " + ec.message());
+    fs::rename(t, raiz / "actual", ec);
+    if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
+  }
+  PREP_RETURN_IF_ERROR(SincronizarCarpeta(raiz));
+
+  indice_ = std::move(indice);
+  ultimo_id_ = info.id;
+  ultimo_instante_ = info.instante_utc_ms;
+  ultimo_sha256_manifest_ = sha256_manifest;
+  cerrado_ = info.final;
+  anteriores_ = std::move(ahora);
+  CortePublicado r;
+  r.id = info.id;
+  r.carpeta = destino.string();
+  r.sha256_manifest = sha256_manifest;
+  r.raiz_merkle = raiz_merkle;
+  r.archivos = archivos.size() + 2;
+  r.bytes = carpeta.bytes() + manifest.size() + firma.size() + 1;
+  return r;
+}
+
+}  // namespace prep::publish

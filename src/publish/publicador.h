@@ -1,0 +1,99 @@
+// Writes cortes into the publication root (PUB) so that readers never see a
+// half-written one and anyone can check every byte:
+//
+//   PUB/cortes/<id>/        one corte, immutable once written:
+//       <id>_PREP_<ELEC>_<ENT>.zip (+ .sha256)  the database (when on the database cadence)
+//       datos/entidad.json, datos/distritos/NN.json, datos/secciones/NNNN.json
+//                           the tally per level (docs/esquema-json.md, version 1)
+//       datos/actas.jsonl   one canonical JSON line per acta: the Merkle leaves
+//       datos/cambios.json  actas new, with a changed status, or corrected since the last corte
+//       index.html, ...     the public site (publish/sitio.h)
+//       FILE.gz             gzip of each text file, for servers that send it precompressed
+//       manifest.json       SHA-256 and size of every other file, the previous corte's
+//                           manifest hash, the Merkle root, the public key
+//       manifest.json.sig   Ed25519 signature of manifest.json's bytes (hex)
+//   PUB/cortes/index.json   every corte, oldest first (rewritten by rename)
+//   PUB/actual -> cortes/<id>   the current corte (a symlink replaced by rename)
+//   PUB/imagenes/<sha256>.<ext> the acta images (hard links into the image store)
+//   PUB/clave-publica.txt   the key that signs these cortes
+//
+// A corte is written into cortes/.<id>.tmp, flushed to disk (syncfs), renamed
+// to cortes/<id>, and only then made current. A crash at any point leaves the
+// previous corte current and, at worst, a .tmp folder that the next Abrir removes.
+// Thread-safety: not thread-safe; one process publishes into a PUB.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "publish/base_de_datos.h"
+#include "publish/corte.h"
+#include "publish/firma.h"
+
+namespace prep::publish {
+
+inline constexpr char kEsquemaCorte[] = "prep-corte/1";
+
+struct OpcionesPublicador {
+  std::string raiz;              // PUB; created if missing
+  std::string carpeta_imagenes;  // the image store (store/imagenes.h); "" = publish no images
+  DialectoBase dialecto = DialectoBase::kIeqroo2019;
+  std::string organo;  // the institute, for the site's header
+  ParClaves claves;    // of this mode: the live key, or the simulacro key
+  bool simulacro = false;
+  bool gzip = true;
+  std::function<int64_t()> reloj;  // UTC ms, for "firmado"; REQUIRED
+};
+
+struct CortePublicado {
+  std::string id;
+  std::string carpeta;          // PUB/cortes/<id>
+  std::string sha256_manifest;  // of manifest.json's bytes: the next corte chains to it
+  std::string raiz_merkle;
+  size_t archivos = 0;
+  uint64_t bytes = 0;
+};
+
+class Publicador {
+ public:
+  // Reads PUB's chain (the last corte's manifest and acta records, for the
+  // chain and the change list) and removes leftover .tmp folders.
+  static Result<std::unique_ptr<Publicador>> Abrir(OpcionesPublicador opciones);
+  // Use Abrir; public for make_unique.
+  explicit Publicador(OpcionesPublicador o) : o_(std::move(o)) {}
+
+  // Writes `corte` and makes it current. Refused if a corte with its id exists,
+  // if PUB already holds a final corte, or if PUB's mode (simulacro or not) differs.
+  Result<CortePublicado> Publicar(const Corte& corte);
+
+  // The cortes published so far, oldest first.
+  size_t cortes() const { return indice_.size(); }
+  bool cerrado() const { return cerrado_; }
+  int64_t ultimo_instante_utc_ms() const { return ultimo_instante_; }
+
+ private:
+  Status Cargar();
+  struct Anterior {
+    std::string estado;
+    std::string sha256_registro;
+  };
+  OpcionesPublicador o_;
+  std::vector<std::string> indice_;  // JSON objects of index.json, as written
+  std::string ultimo_id_;
+  int64_t ultimo_instante_ = 0;
+  std::string ultimo_sha256_manifest_;
+  bool cerrado_ = false;
+  std::map<std::string, Anterior> anteriores_;  // by CLAVE_ACTA
+};
+
+// The acta's canonical record (one line of datos/actas.jsonl, no newline).
+std::string RegistroActa(const Corte& corte, const ActaPublicada& acta);
+// "contabilizada", "no_contabilizada", "sin_capturar" or "fuera_de_catalogo".
+std::string_view EstadoActa(const ActaPublicada& acta);
+
+}  // namespace prep::publish
