@@ -38,6 +38,7 @@ fuzz: asan
 
 bench: build
 	./bench/check_bench.sh build/release/prep
+	./bench/static_bench.sh build/release/bench/prep_static_server
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

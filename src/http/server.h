@@ -35,12 +35,17 @@ struct Request {
   }
 };
 
-// A byte range of an open read-only file that a Response streams (in 64 KiB reads) instead of
-// holding it in memory: for files too large to cache. Owns the descriptor.
+// A byte range of an open read-only file that a Response sends from the file itself
+// (sendfile: no copy through user space; 64 KiB reads once the client is slower than the
+// socket buffer) instead of holding it in memory.
 class FileRange {
  public:
-  // REQUIRES: fd is open for reading; [offset, offset + length) lies within the file.
+  // Owns `fd`. REQUIRES: fd is open for reading; [offset, offset + length) lies within the
+  // file.
   FileRange(int fd, uint64_t offset, uint64_t length) : fd_(fd), offset_(offset), length_(length) {}
+  // Borrows `fd`, which `fd_owner` keeps open (a cache entry).
+  FileRange(int fd, uint64_t offset, uint64_t length, std::shared_ptr<const void> fd_owner)
+      : fd_(fd), offset_(offset), length_(length), fd_owner_(std::move(fd_owner)) {}
   ~FileRange();
   FileRange(const FileRange&) = delete;
   FileRange& operator=(const FileRange&) = delete;
@@ -53,6 +58,7 @@ class FileRange {
   int fd_;
   uint64_t offset_;
   uint64_t length_;
+  std::shared_ptr<const void> fd_owner_;  // null: fd_ is ours to close
 };
 
 struct Response {
@@ -66,6 +72,11 @@ struct Response {
   std::shared_ptr<const void> shared_owner;
   std::string_view shared_body;
   std::shared_ptr<const FileRange> file_body;
+  // Header lines already formatted ("Name: value\r\n" each) that `shared_owner` keeps alive,
+  // sent before `headers`: the static site renders a cached file's fixed headers once, not
+  // once a request. When set, the server adds no Cache-Control or X-Content-Type-Options of
+  // its own (the block is expected to carry them).
+  std::string_view header_block;
 
   // The length of the payload, whichever of the three holds it. A HEAD request gets this as
   // its Content-Length and no payload.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <list>
@@ -169,7 +171,11 @@ struct Variant {
   int64_t mtime_nsec = 0;
   std::string etag;           // nginx's: "<mtime hex>-<size hex>"
   std::string last_modified;  // HTTP date of the mtime
-  std::string bytes;          // the whole file, when cached
+  std::string bytes;          // the whole file, when cached in memory
+  int fd = -1;                // or the file kept open, when cached as a descriptor (Entry's)
+  // The header lines of a whole-file answer, rendered once when cached (Response::
+  // header_block): [Cache-Control is immutable][it is a 304].
+  std::string blocks[2][2];
 
   static Variant Of(const struct stat& st) {
     Variant v;
@@ -195,10 +201,23 @@ struct Variant {
 // A file and its precompressed sibling; immutable once built, shared by the cache and every
 // response that is still writing its bytes.
 struct Entry {
+  Entry() = default;
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+  ~Entry() {
+    for (const Variant* v : {&plain, gz ? &*gz : nullptr}) {
+      if (v != nullptr && v->fd >= 0) {
+        ::close(v->fd);
+        open_fds->fetch_sub(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
   const char* content_type = "application/octet-stream";
   Variant plain;
   std::optional<Variant> gz;
-  bool in_memory = false;
+  bool in_memory = false;  // cached: every variant has its bytes or its fd
+  std::shared_ptr<std::atomic<int>> open_fds;  // the site's count of cached descriptors
 };
 
 // A strong-enough If-None-Match test: the weak comparison RFC 9110 §13.1.2 asks for.
@@ -238,49 +257,70 @@ bool AcceptsGzip(std::string_view header) {
   return false;
 }
 
-bool ParseUint(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 18) return false;  // 18 digits cannot overflow 64 bits
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *out = v;
-  return true;
-}
-
 enum class RangeKind { kNone, kSatisfiable, kUnsatisfiable };
 
-// One "bytes=a-b", "bytes=a-" or "bytes=-n" range against a file of `size` bytes. Anything
-// else (several ranges, another unit, bad syntax) is ignored, as RFC 9110 §14.2 allows, and
-// the whole file is sent.
+// The Range header as nginx's range filter reads it with max_ranges 1 (ngx_http_range_parse),
+// so that both origins give a cache the same status for the same header. RFC 9110 §14.2 lets a
+// server ignore or reject an invalid range; nginx rejects a malformed or reversed one
+// ("bytes=x-", "bytes=9-2": 416) and ignores another unit, an empty list, several
+// satisfiable ranges, or a first range of an empty file (200, the whole file). A range that
+// ends past the file is cut at its end; an unsatisfiable one among others is skipped.
 RangeKind ParseRange(std::string_view header, uint64_t size, uint64_t* first, uint64_t* last) {
   header = Trim(header);
-  if (header.size() < 6 || !EqualsNoCase(header.substr(0, 6), "bytes=")) return RangeKind::kNone;
-  const std::string_view spec = Trim(header.substr(6));
-  if (spec.find(',') != std::string_view::npos) return RangeKind::kNone;
-  const size_t dash = spec.find('-');
-  if (dash == std::string_view::npos) return RangeKind::kNone;
-  const std::string_view a = Trim(spec.substr(0, dash));
-  const std::string_view b = Trim(spec.substr(dash + 1));
-  if (a.empty()) {
-    uint64_t n = 0;
-    if (!ParseUint(b, &n)) return RangeKind::kNone;
-    if (n == 0 || size == 0) return RangeKind::kUnsatisfiable;
-    *first = size - std::min(n, size);
-    *last = size - 1;
-    return RangeKind::kSatisfiable;
+  if (header.size() < 7 || !EqualsNoCase(header.substr(0, 6), "bytes=")) return RangeKind::kNone;
+  std::string_view p = header.substr(6);
+  const auto skip_spaces = [&p] {
+    while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
+  };
+  const auto digit = [&p] { return !p.empty() && p.front() >= '0' && p.front() <= '9'; };
+  // Digits into *v; false on a value past INT64_MAX, which nginx refuses too (off_t).
+  const auto number = [&](uint64_t* v) {
+    *v = 0;
+    for (; digit(); p.remove_prefix(1)) {
+      const uint64_t d = static_cast<uint64_t>(p.front() - '0');
+      if (*v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) return false;
+      *v = *v * 10 + d;
+    }
+    return true;
+  };
+  int found = 0;
+  while (true) {
+    uint64_t start = 0;  // [start, end): end is one past the last byte, as in nginx
+    uint64_t end = 0;
+    skip_spaces();
+    if (!p.empty() && p.front() == '-') {  // the last n bytes
+      p.remove_prefix(1);
+      uint64_t n = 0;
+      if (!digit() || !number(&n)) return RangeKind::kUnsatisfiable;
+      start = size - std::min(n, size);
+      end = size;
+    } else {
+      if (!digit() || !number(&start)) return RangeKind::kUnsatisfiable;
+      skip_spaces();
+      if (p.empty() || p.front() != '-') return RangeKind::kUnsatisfiable;
+      p.remove_prefix(1);
+      skip_spaces();
+      if (p.empty() || p.front() == ',') {
+        end = size;
+      } else {
+        uint64_t b = 0;
+        if (!digit() || !number(&b)) return RangeKind::kUnsatisfiable;
+        end = b >= size ? size : b + 1;
+      }
+    }
+    skip_spaces();
+    if (!p.empty() && p.front() != ',') return RangeKind::kUnsatisfiable;
+    if (start < end) {
+      if (++found > 1) return RangeKind::kNone;  // max_ranges 1: the whole file instead
+      *first = start;
+      *last = end - 1;
+    } else if (start == 0) {
+      return RangeKind::kNone;  // an empty file: nginx sends it whole
+    }
+    if (p.empty()) break;
+    p.remove_prefix(1);  // the comma
   }
-  uint64_t start = 0;
-  if (!ParseUint(a, &start)) return RangeKind::kNone;
-  uint64_t end = UINT64_MAX;
-  if (!b.empty()) {
-    if (!ParseUint(b, &end) || end < start) return RangeKind::kNone;
-  }
-  if (start >= size) return RangeKind::kUnsatisfiable;
-  *first = start;
-  *last = std::min(end, size - 1);
-  return RangeKind::kSatisfiable;
+  return found == 0 ? RangeKind::kUnsatisfiable : RangeKind::kSatisfiable;
 }
 
 Status ReadWhole(int fd, uint64_t size, std::string* out) {
@@ -301,6 +341,26 @@ Response WithSiteHeaders(Response r) {
   r.headers["Referrer-Policy"] = "no-referrer";
   r.headers["Date"] = DateNow();
   return r;
+}
+
+// Header lines for a cached file's 200 or 304, as Serve() would set them one by one (the 304
+// without the representation's metadata: RFC 9110 §15.4.5, as nginx).
+std::string RenderBlock(const char* content_type, const Variant& v, bool has_gz, bool gz,
+                        bool immutable, bool not_modified) {
+  std::string out;
+  const auto line = [&out](std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  };
+  if (!not_modified) line("Content-Type", content_type);
+  line("ETag", v.etag);
+  line("Last-Modified", v.last_modified);
+  line("Cache-Control", immutable ? kImmutable : kNoCache);
+  if (!not_modified) line(gz ? "Content-Encoding" : "Accept-Ranges", gz ? "gzip" : "bytes");
+  if (has_gz) line("Vary", "Accept-Encoding");
+  line("X-Content-Type-Options", "nosniff");
+  line("Content-Security-Policy", kCsp);
+  line("Referrer-Policy", "no-referrer");
+  return out;
 }
 
 Response SiteError(int status, const std::string& code, const std::string& message) {
@@ -352,7 +412,9 @@ class Cache {
 
   static size_t Charge(const std::string& key, const Entry& e) {
     // The bytes plus a rough allowance for the strings and nodes around them.
-    return e.plain.bytes.size() + (e.gz ? e.gz->bytes.size() : 0) + 2 * key.size() + 256;
+    // A file kept open is charged its size too: it bounds what the cache keeps hot in the
+    // page cache the same way.
+    return e.plain.size + (e.gz ? e.gz->size : 0) + 2 * key.size() + 256;
   }
 
   void EraseLocked(Index::iterator it) {
@@ -383,8 +445,19 @@ struct StaticSite::Impl {
   mutable Cache cache{0};
   mutable std::atomic<uint64_t> hits{0};
   mutable std::atomic<uint64_t> misses{0};
+  // Descriptors held by cached entries, and how many may be: a quarter of RLIMIT_NOFILE at
+  // most, so that a large site cannot starve the server of sockets.
+  std::shared_ptr<std::atomic<int>> open_fds = std::make_shared<std::atomic<int>>(0);
+  int max_open_fds = 0;
 
-  explicit Impl(StaticSiteOptions o) : options(std::move(o)), cache(options.cache_bytes) {}
+  explicit Impl(StaticSiteOptions o) : options(std::move(o)), cache(options.cache_bytes) {
+    struct rlimit limit {};
+    rlim_t cap = 1024;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+      cap = limit.rlim_cur / 4;
+    }
+    max_open_fds = static_cast<int>(std::min<rlim_t>(cap, options.max_open_files));
+  }
 
   // Opens `rel` beneath PUB following no symlink; -1 with errno set on failure.
   int OpenBeneath(const std::string& rel) const {
@@ -476,17 +549,48 @@ struct StaticSite::Impl {
     const auto settled = [&](const Variant& v) {
       return v.size <= options.max_cached_file_bytes && v.mtime_sec + options.settle_seconds <= now;
     };
-    if (settled(entry->plain) && (!entry->gz || settled(*entry->gz)) &&
-        ReadWhole(fd.get(), entry->plain.size, &entry->plain.bytes).ok() &&
-        (!entry->gz || ReadWhole(gz.get(), entry->gz->size, &entry->gz->bytes).ok())) {
-      // Still the same files after reading them: nobody was writing.
-      struct stat after {};
-      bool same = ::fstat(fd.get(), &after) == 0 && entry->plain.Same(after);
-      if (entry->gz) same = same && ::fstat(gz.get(), &after) == 0 && entry->gz->Same(after);
-      if (same) {
-        entry->in_memory = true;
-        cache.Put(rel, entry);
-        return std::shared_ptr<const Entry>(std::move(entry));
+    // A variant of sendfile_min_bytes or more keeps its descriptor (while the budget of open
+    // files lasts) and is sent with sendfile; a smaller one is read into memory.
+    entry->open_fds = open_fds;
+    const auto keep = [&](Variant* v, Fd* from) {
+      if (v->size >= options.sendfile_min_bytes &&
+          open_fds->fetch_add(1, std::memory_order_relaxed) < max_open_fds) {
+        v->fd = from->release();
+        return true;
+      }
+      if (v->size >= options.sendfile_min_bytes) open_fds->fetch_sub(1, std::memory_order_relaxed);
+      return ReadWhole(from->get(), v->size, &v->bytes).ok();
+    };
+    if (settled(entry->plain) && (!entry->gz || settled(*entry->gz))) {
+      const int plain_raw = fd.get();
+      const int gz_raw = gz.get();
+      if (keep(&entry->plain, &fd) && (!entry->gz || keep(&*entry->gz, &gz))) {
+        // Still the same files after reading them: nobody was writing.
+        struct stat after {};
+        bool same = ::fstat(plain_raw, &after) == 0 && entry->plain.Same(after);
+        if (entry->gz) same = same && ::fstat(gz_raw, &after) == 0 && entry->gz->Same(after);
+        if (same) {
+          entry->in_memory = true;
+          for (Variant* v : {&entry->plain, entry->gz ? &*entry->gz : nullptr}) {
+            if (v == nullptr) continue;
+            for (int immutable = 0; immutable < 2; ++immutable) {
+              for (int not_modified = 0; not_modified < 2; ++not_modified) {
+                v->blocks[immutable][not_modified] =
+                    RenderBlock(entry->content_type, *v, entry->gz.has_value(), v != &entry->plain,
+                                immutable != 0, not_modified != 0);
+              }
+            }
+          }
+          cache.Put(rel, entry);
+          return std::shared_ptr<const Entry>(std::move(entry));
+        }
+      }
+      // Not cached after all: the descriptors go back to the request.
+      for (auto [v, to] : {std::pair{&entry->plain, &fd}, std::pair{entry->gz ? &*entry->gz : nullptr, &gz}}) {
+        if (v != nullptr && v->fd >= 0) {
+          *to = Fd(std::exchange(v->fd, -1));
+          open_fds->fetch_sub(1, std::memory_order_relaxed);
+        }
       }
     }
     entry->plain.bytes.clear();
@@ -642,6 +746,28 @@ Response StaticSite::Serve(const Request& request) const {
   const bool use_gz = entry->gz && range.empty() && AcceptsGzip(request.Header("accept-encoding"));
   const Variant& v = use_gz ? *entry->gz : entry->plain;
 
+  const std::string if_none_match = request.Header("if-none-match");
+  const bool not_modified = !if_none_match.empty()
+                                ? NoneMatchHits(if_none_match, v.etag)
+                                : request.Header("if-modified-since") == v.last_modified;
+  if (entry->in_memory && range.empty()) {
+    // A cached file, whole or 304: its header lines were rendered when it was cached.
+    Response r;
+    r.status = not_modified ? 304 : 200;
+    r.content_type.clear();
+    r.header_block = v.blocks[target.area == Area::kImmutable][not_modified];
+    r.headers["Date"] = DateNow();
+    if (!not_modified) {
+      if (v.fd >= 0) {
+        r.file_body = std::make_shared<FileRange>(v.fd, 0, v.size, entry);
+      } else {
+        r.shared_body = v.bytes;
+      }
+    }
+    r.shared_owner = std::move(entry);  // keeps header_block and the bytes alive
+    return r;
+  }
+
   Response r;
   r.content_type = entry->content_type;
   r.headers["ETag"] = v.etag;
@@ -656,14 +782,14 @@ Response StaticSite::Serve(const Request& request) const {
   if (entry->gz) r.headers["Vary"] = "Accept-Encoding";
   r = WithSiteHeaders(std::move(r));
 
-  const std::string if_none_match = request.Header("if-none-match");
-  const bool not_modified = !if_none_match.empty()
-                                ? NoneMatchHits(if_none_match, v.etag)
-                                : request.Header("if-modified-since") == v.last_modified;
   if (not_modified) {
+    // RFC 9110 §15.4.5: a 304 carries the validators and caching fields, not the
+    // representation's metadata; nginx drops Content-Encoding there too. The cache already
+    // knows the coding of the copy whose ETag matched.
     r.status = 304;
     r.content_type.clear();
     r.headers.erase("Accept-Ranges");
+    r.headers.erase("Content-Encoding");
     return r;
   }
 
@@ -690,7 +816,9 @@ Response StaticSite::Serve(const Request& request) const {
     }
   }
   // For HEAD the server sends this length and drops the payload itself.
-  if (entry->in_memory) {
+  if (entry->in_memory && v.fd >= 0) {
+    r.file_body = std::make_shared<FileRange>(v.fd, first, length, entry);
+  } else if (entry->in_memory) {
     r.shared_body =
         std::string_view(v.bytes).substr(static_cast<size_t>(first), static_cast<size_t>(length));
     r.shared_owner = std::move(entry);

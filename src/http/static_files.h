@@ -14,8 +14,11 @@
 // redirected (301). Every answer has a strong ETag in nginx's format ("<mtime>-<size>" in
 // hex) and Last-Modified, so this server and deploy/nginx/prep.conf are interchangeable
 // origins behind one cache; If-None-Match (and an exact If-Modified-Since, as nginx) gives
-// 304, a single Range gives 206 or 416, and FILE.gz is sent instead of FILE to a client that
-// accepts gzip (Vary: Accept-Encoding; a request with Range always gets the identity bytes).
+// 304 (without Content-Encoding, as nginx), a single Range gives 206 or 416, read as nginx
+// reads it with max_ranges 1 (a malformed or reversed range is 416; several ranges or another
+// unit get the whole file), and FILE.gz is sent instead of FILE to a client that accepts gzip
+// (Vary: Accept-Encoding; a request with Range always gets the identity bytes, where nginx
+// sends the whole .gz with 200).
 //
 // Security: the path is percent-decoded once and refused (400) if it holds NUL, a backslash,
 // or a "." or ".." segment; a segment starting with "." (the publisher's temporary folders)
@@ -23,9 +26,11 @@
 // RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), `actual` excepted, and only regular files are
 // served. Only GET and HEAD (405 otherwise).
 //
-// Speed: files up to max_cached_file_bytes are kept in memory (LRU, cache_bytes in all), so
-// a hit costs no system call, one readlink for the current corte, or one stat per variant
-// for the rewritable files. Corte folders and images are taken to be immutable once
+// Speed: files up to max_cached_file_bytes are cached (LRU, cache_bytes in all): the small
+// ones in memory, so a hit costs no system call of its own, and those of sendfile_min_bytes or
+// more as an open descriptor sent with sendfile, as nginx does, since copying them into the
+// socket cost more than the rest of the request (bench/static_bench.sh). On top of that, one
+// readlink for the current corte, or one stat per variant for the rewritable files. Corte folders and images are taken to be immutable once
 // written: a cached file is not looked at again. A file modified less than settle_seconds
 // ago is served from disk but not cached, since it may still be being written.
 //
@@ -47,6 +52,9 @@ struct StaticSiteOptions {
   size_t cache_bytes = 64 << 20;           // all cached files together
   size_t max_cached_file_bytes = 1 << 20;  // larger files are streamed from disk
   int settle_seconds = 2;                  // see the header comment
+  size_t sendfile_min_bytes = 16 << 10;    // cached files this large stay open (sendfile)
+  int max_open_files = 4096;               // and at most this many (a quarter of
+                                           // RLIMIT_NOFILE if that is less)
   bool use_openat2 = true;                 // false: open one path component at a time with
                                            // O_NOFOLLOW (what kernels before 5.6 get)
 };

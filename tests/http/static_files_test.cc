@@ -176,12 +176,23 @@ TEST_F(StaticFilesTest, SingleRangesGive206Or416) {
   EXPECT_EQ(bad.status, 416);
   EXPECT_EQ(bad.headers["Content-Range"], "bytes */" + size);
   EXPECT_EQ(Get("/distritos/01.html", {{"Range", "bytes=-0"}}).status, 416);
-  // Ignored, so the whole file: reversed, several ranges, another unit.
-  for (const char* ignored : {"bytes=9-2", "bytes=0-1,5-6", "items=0-1", "bytes=x-"}) {
+  // Refused as nginx refuses them: reversed or malformed.
+  for (const char* refused : {"bytes=9-2", "bytes=x-", "bytes=5", "bytes=0-1x", "bytes=0-1,",
+                              "bytes=-", "bytes=0-99999999999999999999"}) {
+    auto r = Get("/distritos/01.html", {{"Range", refused}});
+    EXPECT_EQ(r.status, 416) << refused;
+    EXPECT_EQ(r.headers["Content-Range"], "bytes */" + size) << refused;
+  }
+  // Ignored, so the whole file: several ranges, another unit, no range at all.
+  for (const char* ignored : {"bytes=0-1,5-6", "items=0-1", "bytes="}) {
     auto r = Get("/distritos/01.html", {{"Range", ignored}});
     EXPECT_EQ(r.status, 200) << ignored;
     EXPECT_EQ(r.body, whole) << ignored;
   }
+  // An unsatisfiable range beside a good one is skipped; spaces are allowed.
+  auto skipped = Get("/distritos/01.html", {{"Range", "bytes= 0 - 1 , 5-2"}});
+  EXPECT_EQ(skipped.status, 206);
+  EXPECT_EQ(skipped.headers["Content-Range"], "bytes 0-1/" + size);
   // If-Range: the range only for the version the client holds.
   EXPECT_EQ(Get("/distritos/01.html", {{"Range", "bytes=0-9"}, {"If-Range", "\"old\""}}).status,
             200);
@@ -212,11 +223,13 @@ TEST_F(StaticFilesTest, PrecompressedGzipForClientsThatAcceptIt) {
   EXPECT_EQ(range.status, 206);
   EXPECT_EQ(range.body, plain.substr(0, 5));
   EXPECT_EQ(range.headers.count("Content-Encoding"), 0u);
-  // 304 on the gz variant's own ETag.
-  EXPECT_EQ(Get("/datos/resumen.json",
-                {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz.headers["ETag"]}})
-                .status,
-            304);
+  // 304 on the gz variant's own ETag, with no representation metadata (as nginx).
+  auto not_modified =
+      Get("/datos/resumen.json", {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz.headers["ETag"]}});
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_EQ(not_modified.headers.count("Content-Encoding"), 0u);
+  EXPECT_EQ(not_modified.headers["Vary"], "Accept-Encoding");
+  EXPECT_EQ(not_modified.headers["ETag"], gz.headers["ETag"]);
   // The .gz itself can be fetched, as a gzip file.
   EXPECT_EQ(Get("/datos/resumen.json.gz").headers["Content-Type"], "application/gzip");
 }
@@ -357,6 +370,38 @@ TEST_F(StaticFilesTest, CacheStaysWithinItsBudget) {
     EXPECT_LE(site_->cache_stats().bytes, o.cache_bytes);
   }
   EXPECT_EQ(Get("/distritos/01.html").body, Read(pub_ / "cortes/c1/distritos/01.html"));
+}
+
+// Cached files kept as open descriptors (sendfile) answer exactly as those kept in memory;
+// when the budget of descriptors is spent, files are cached in memory instead.
+TEST_F(StaticFilesTest, CachedDescriptorsServeTheSameBytes) {
+  for (int max_open : {4096, 1}) {
+    StaticSiteOptions o;
+    o.sendfile_min_bytes = 1;
+    o.max_open_files = max_open;
+    StartServer(o);
+    const std::string page = Read(pub_ / "cortes/c1/distritos/01.html");
+    for (int round = 0; round < 2; ++round) {  // the miss, then the hit
+      auto r = Get("/distritos/01.html");
+      EXPECT_EQ(r.status, 200);
+      EXPECT_EQ(r.body, page);
+      auto part = Get("/distritos/01.html", {{"Range", "bytes=100-199"}});
+      EXPECT_EQ(part.status, 206);
+      EXPECT_EQ(part.body, page.substr(100, 100));
+      auto gz = Get("/datos/resumen.json", {{"Accept-Encoding", "gzip"}});
+      EXPECT_EQ(gz.body, "GZ(c1)");
+      EXPECT_EQ(gz.headers["Content-Encoding"], "gzip");
+      auto head = Head(port_, "/distritos/01.html");
+      EXPECT_EQ(head.headers["Content-Length"], std::to_string(page.size()));
+      EXPECT_TRUE(head.body.empty());
+      auto not_modified = Get("/distritos/01.html", {{"If-None-Match", r.headers["ETag"]}});
+      EXPECT_EQ(not_modified.status, 304);
+      EXPECT_TRUE(not_modified.body.empty());
+      // A file served from memory right after one sent with sendfile.
+      EXPECT_EQ(Get("/index.html").body, Read(pub_ / "cortes/c1/index.html"));
+    }
+    EXPECT_GT(site_->cache_stats().hits, 0u);
+  }
 }
 
 // The publisher switches `actual` while clients read: every body is one corte's, whole.

@@ -201,6 +201,10 @@ class NginxStaticTest : public ::testing::Test {
          {"content-type", "cache-control", "etag", "last-modified", "content-encoding", "vary",
           "accept-ranges", "content-range", "content-length", "x-content-type-options",
           "content-security-policy", "referrer-policy"}) {
+      // nginx advertises Accept-Ranges on a 200 only; the built-in server repeats it on a
+      // 206. RFC 9110 §14.3 allows it on any response, and a cache or browser learns nothing
+      // new from it on an answer that is already partial, so it is not a difference.
+      if (a.status == 206 && std::string_view(name) == "accept-ranges") continue;
       EXPECT_EQ(get(ha, name), get(hb, name)) << what << ": " << name;
     }
     EXPECT_TRUE(a.body == b.body) << what << ": bodies differ (" << a.body.size() << " vs "
@@ -230,7 +234,9 @@ TEST_F(NginxStaticTest, SameStatusHeadersAndBytesAsTheBuiltInServer) {
 
 TEST_F(NginxStaticTest, SameRanges) {
   for (const char* range : {"bytes=0-9", "bytes=100-", "bytes=-5", "bytes=10-999999999",
-                            "bytes=999999999-", "bytes=0-1,5-6", "bytes=9-2"}) {
+                            "bytes=999999999-", "bytes=0-1,5-6", "bytes=9-2", "bytes=x-",
+                            "bytes=5", "bytes=0-1,x", "bytes=0-1,5-2", "bytes=-0", "items=0-1",
+                            "bytes=0-99999999999999999999"}) {
     ExpectSame("GET", "/distritos/01.html", {{"Range", range}});
     ExpectSame("GET", "/cortes/c1/base.zip", {{"Range", range}});
   }
