@@ -193,19 +193,16 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
   }
   Eleccion e;
   e.simulacro = j.value("simulacro", false);
-  auto k = std::make_shared<publish::Contienda>();
   if (j["fuente"] == "config") {
     PREP_ASSIGN_OR_RETURN(formats::EleccionConfig c, formats::ReadElectionConfig(archivo));
     e.opciones = OpcionesDe(c);
-    e.catalogo = std::move(c.catalogo);
     e.acuerdos = c.acuerdos;
-    k->candidaturas = std::move(c.candidaturas);
-    k->clave_eleccion = c.clave_eleccion;
-    k->entidad_siglas = c.entidad_siglas;
-    k->anio = FechaHoraLocal(c.acuerdos.inicio_publicacion_utc_ms, c.acuerdos.offset_minutos).anio;
-    k->tally.participacion = c.participacion;
-    k->tally.inconsistencias = c.inconsistencias;
-  } else {
+    e.contienda = publish::ContiendaDe(c);
+    e.catalogo = std::move(c.catalogo);
+    return e;
+  }
+  {
+    auto k = std::make_shared<publish::Contienda>();
     PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
     // The published results file's name says what the files are called:
     // QROO_DIP_LOC_2019.csv -> entidad QROO, elección DIP_LOC, 2019.
@@ -219,10 +216,10 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
     PREP_ASSIGN_OR_RETURN(auto db,
                           formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
     PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
+    k->catalogo = e.catalogo;
+    k->catalogo.RebuildIndex();
+    e.contienda = std::move(k);
   }
-  k->catalogo = e.catalogo;
-  k->catalogo.RebuildIndex();
-  e.contienda = std::move(k);
   return e;
 }
 

@@ -2,7 +2,22 @@
 
 #include <utility>
 
+#include "base/tiempo.h"
+
 namespace prep::publish {
+
+std::shared_ptr<const Contienda> ContiendaDe(const formats::EleccionConfig& c) {
+  auto k = std::make_shared<Contienda>();
+  k->catalogo = c.catalogo;
+  k->catalogo.RebuildIndex();
+  k->candidaturas = c.candidaturas;
+  k->clave_eleccion = c.clave_eleccion;
+  k->entidad_siglas = c.entidad_siglas;
+  k->anio = FechaHoraLocal(c.acuerdos.inicio_publicacion_utc_ms, c.acuerdos.offset_minutos).anio;
+  k->tally.participacion = c.participacion;
+  k->tally.inconsistencias = c.inconsistencias;
+  return k;
+}
 
 Corte ArmarCorte(CorteInfo info, std::shared_ptr<const Contienda> contienda,
                  std::vector<ActaPublicada> actas) {

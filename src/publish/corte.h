@@ -93,6 +93,10 @@ struct Corte {
   }
 };
 
+// The contienda an election config describes (its catálogo, candidaturas,
+// file names, year of the start of publication, tally conventions).
+std::shared_ptr<const Contienda> ContiendaDe(const formats::EleccionConfig& config);
+
 // Classifies nothing: tallies `actas` (already classified) into a Corte.
 Corte ArmarCorte(CorteInfo info, std::shared_ptr<const Contienda> contienda,
                  std::vector<ActaPublicada> actas);

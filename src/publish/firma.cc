@@ -56,7 +56,6 @@ std::optional<std::string> DesdeHex(std::string_view hex) {
   auto valor = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
   std::string out(hex.size() / 2, '\0');

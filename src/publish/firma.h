@@ -29,7 +29,9 @@ bool FirmaValida(std::string_view mensaje, const std::string& firma_hex,
 std::string RaizMerkle(const std::vector<std::string_view>& registros);
 
 std::string Hex(std::string_view bytes);
-// nullopt for odd length or a non-hex digit.
+// nullopt for odd length or a character other than 0-9a-f: only the lower-case
+// form we write is accepted, so that no byte of a signature or key can change
+// without the check failing.
 std::optional<std::string> DesdeHex(std::string_view hex);
 
 }  // namespace prep::publish
