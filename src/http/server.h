@@ -5,6 +5,14 @@
 // worker threads; they must be thread-safe. Errors a client caused are
 // answered as JSON {"error": {"code", "message", "field"}} with a 4xx status.
 // Thread-safety: Start/Stop from one thread; handlers run concurrently.
+//
+// Speed (bench/static_bench.sh): with threads = 1 a connection's handlers run on the
+// io_context's own executor (they are sequential anyway), with more on a strand per
+// connection; either is a concrete executor type, not any_io_executor. Each connection keeps
+// one Request (its HeaderList, strings and body buffer reused from request to request), one
+// timer armed once rather than around every operation, and writes a response directly with
+// sendmsg/sendfile, waiting through Asio only for what the socket does not take at once.
+// A Request is the handler's for the duration of the call only.
 #pragma once
 
 #include <cstdint>
@@ -13,26 +21,68 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
 
 namespace prep::http {
 
+// The header fields of a request, names in lower case, in the order they came. A flat list
+// rather than a map: a connection's server session reuses one from request to request, so that
+// once warm, reading the headers of a request allocates nothing.
+class HeaderList {
+ public:
+  using Field = std::pair<std::string, std::string>;
+  // The value of the last field named `lower_name` (as a map assignment would keep), or empty.
+  std::string_view Find(std::string_view lower_name) const {
+    for (size_t i = size_; i-- > 0;) {
+      if (fields_[i].first == lower_name) return fields_[i].second;
+    }
+    return {};
+  }
+  bool Has(std::string_view lower_name) const {
+    for (size_t i = 0; i < size_; ++i) {
+      if (fields_[i].first == lower_name) return true;
+    }
+    return false;
+  }
+  // Appends a field; lower-cases `name`.
+  void Add(std::string_view name, std::string_view value) {
+    if (size_ == fields_.size()) fields_.emplace_back();
+    Field& f = fields_[size_++];
+    f.first.assign(name);
+    for (char& c : f.first) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    f.second.assign(value);
+  }
+  void Clear() { size_ = 0; }  // keeps the strings' storage for the next request
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const Field* begin() const { return fields_.data(); }
+  const Field* end() const { return fields_.data() + size_; }
+
+ private:
+  std::vector<Field> fields_;
+  size_t size_ = 0;  // fields_[size_..] are spare, from earlier requests
+};
+
 struct Request {
   std::string method;  // GET, POST, ...
   std::string target;  // as sent, with the query string
   std::string path;    // target without the query
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> headers;  // names in lower case
+  HeaderList headers;                          // names in lower case
   std::map<std::string, std::string> params;   // from the route pattern: {clave}
   std::string body;
   std::string peer;  // remote address
 
   std::string Header(const std::string& lower_name) const {
-    auto it = headers.find(lower_name);
-    return it == headers.end() ? std::string() : it->second;
+    return std::string(headers.Find(lower_name));
   }
+  // The same without a copy; valid while the request is.
+  std::string_view HeaderView(std::string_view lower_name) const { return headers.Find(lower_name); }
 };
 
 // A byte range of an open read-only file that a Response sends from the file itself
@@ -77,6 +127,8 @@ struct Response {
   // once a request. When set, the server adds no Cache-Control or X-Content-Type-Options of
   // its own (the block is expected to carry them).
   std::string_view header_block;
+  // Adds a Date header (the current second, formatted once a second per thread).
+  bool date = false;
 
   // The length of the payload, whichever of the three holds it. A HEAD request gets this as
   // its Content-Length and no payload.

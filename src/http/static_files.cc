@@ -150,18 +150,6 @@ std::string HttpDate(int64_t seconds) {
   return buf;
 }
 
-// The Date header, formatted once a second per thread rather than once a request.
-const std::string& DateNow() {
-  thread_local int64_t second = -1;
-  thread_local std::string text;
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  if (now != second) {
-    second = now;
-    text = HttpDate(now);
-  }
-  return text;
-}
-
 // One stored file (FILE or FILE.gz) as it was when opened.
 struct Variant {
   dev_t dev = 0;
@@ -339,7 +327,7 @@ Status ReadWhole(int fd, uint64_t size, std::string* out) {
 Response WithSiteHeaders(Response r) {
   r.headers["Content-Security-Policy"] = kCsp;
   r.headers["Referrer-Policy"] = "no-referrer";
-  r.headers["Date"] = DateNow();
+  r.date = true;  // the server formats it once a second
   return r;
 }
 
@@ -488,7 +476,7 @@ struct StaticSite::Impl {
   }
 
   // "cortes/<id>" from the `actual` link, read once for this request.
-  Result<std::string> CurrentCorte() const {
+  Status CurrentCorte(std::string* out) const {
     char buf[512];
     const ssize_t n = ::readlinkat(root.get(), "actual", buf, sizeof buf);
     if (n < 0) {
@@ -519,7 +507,8 @@ struct StaticSite::Impl {
     if (id.empty() || id.front() == '.' || id.find('/') != std::string_view::npos) {
       return Status::Internal("PUB/actual does not point at cortes/<id>");
     }
-    return std::string(link);
+    out->assign(link);
+    return Status::Ok();
   }
 
   // Opens and describes `rel` (and `rel`.gz); caches both when small and settled.
@@ -615,14 +604,18 @@ struct StaticSite::Impl {
 namespace {
 
 // Splits and checks a request path. Returns 0 and fills `target`, or the status to answer.
+// Allocates nothing once the thread's buffers have grown to the site's path lengths.
 int CheckPath(const Request& request, Target* target, bool* directory_form) {
   std::string_view raw = request.target;
   raw = raw.substr(0, raw.find_first_of("?#"));
   if (raw.empty() || raw.front() != '/') return 400;
-  std::string path;
+  thread_local std::string path;
   if (!DecodePath(raw, &path)) return 400;
   if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return 400;
-  std::vector<std::string_view> segs;
+  std::string& rel = target->rel;
+  rel.clear();
+  std::string_view first;
+  size_t count = 0;
   std::string_view rest(path);
   while (!rest.empty()) {
     const size_t slash = rest.find('/');
@@ -631,24 +624,20 @@ int CheckPath(const Request& request, Target* target, bool* directory_form) {
     if (seg.empty()) continue;  // "//" is "/", as in nginx
     if (seg == "." || seg == "..") return 400;
     if (seg.front() == '.') return 404;
-    segs.push_back(seg);
+    if (count++ == 0) first = seg;
+    if (!rel.empty()) rel.push_back('/');
+    rel.append(seg);
   }
   *directory_form = path.back() == '/';
-  std::string rel;
-  for (const std::string_view s : segs) {
-    if (!rel.empty()) rel.push_back('/');
-    rel.append(s);
-  }
   if (*directory_form) rel.append(rel.empty() ? "index.html" : "/index.html");
-  if (!segs.empty() && (segs[0] == "cortes" || segs[0] == "imagenes")) {
-    target->area = segs[0] == "cortes" && segs.size() == 2 && !*directory_form ? Area::kRewritten
-                                                                               : Area::kImmutable;
-  } else if (segs.size() == 1 && segs[0] == "clave-publica.txt") {
+  if (count > 0 && (first == "cortes" || first == "imagenes")) {
+    target->area = first == "cortes" && count == 2 && !*directory_form ? Area::kRewritten
+                                                                       : Area::kImmutable;
+  } else if (count == 1 && first == "clave-publica.txt") {
     target->area = Area::kRewritten;
   } else {
     target->area = Area::kCurrent;
   }
-  target->rel = std::move(rel);
   return 0;
 }
 
@@ -685,25 +674,23 @@ Response StaticSite::Serve(const Request& request) const {
     r.headers["Allow"] = "GET, HEAD";
     return r;
   }
-  Target target;
+  // The thread's buffers, reused from request to request (Serve does not nest).
+  thread_local Target target;
+  thread_local std::string rel;
   bool directory_form = false;
   if (const int refused = CheckPath(request, &target, &directory_form); refused != 0) {
     return refused == 400 ? SiteError(400, "bad_request", "malformed or unsafe path")
                           : SiteError(404, "not_found", "no such file");
   }
-  std::string rel;
   if (target.area == Area::kCurrent) {
-    Result<std::string> corte = impl_->CurrentCorte();
-    if (!corte.ok()) {
-      return corte.status().code() == StatusCode::kNotFound
-                 ? SiteError(404, "not_found", corte.status().message())
-                 : SiteError(500, "internal", corte.status().message());
+    if (const Status corte = impl_->CurrentCorte(&rel); !corte.ok()) {
+      return corte.code() == StatusCode::kNotFound ? SiteError(404, "not_found", corte.message())
+                                                   : SiteError(500, "internal", corte.message());
     }
-    rel = std::move(corte).value();
     rel.push_back('/');
     rel.append(target.rel);
   } else {
-    rel = std::move(target.rel);
+    rel.assign(target.rel);
   }
 
   std::shared_ptr<const Entry> entry = impl_->cache.Get(rel);
@@ -742,21 +729,21 @@ Response StaticSite::Serve(const Request& request) const {
 
   // Which representation: a Range always gets the identity bytes, so that byte offsets mean
   // the same thing whatever the client's Accept-Encoding.
-  const std::string range = request.Header("range");
-  const bool use_gz = entry->gz && range.empty() && AcceptsGzip(request.Header("accept-encoding"));
+  const std::string_view range = request.HeaderView("range");
+  const bool use_gz = entry->gz && range.empty() && AcceptsGzip(request.HeaderView("accept-encoding"));
   const Variant& v = use_gz ? *entry->gz : entry->plain;
 
-  const std::string if_none_match = request.Header("if-none-match");
+  const std::string_view if_none_match = request.HeaderView("if-none-match");
   const bool not_modified = !if_none_match.empty()
                                 ? NoneMatchHits(if_none_match, v.etag)
-                                : request.Header("if-modified-since") == v.last_modified;
+                                : request.HeaderView("if-modified-since") == v.last_modified;
   if (entry->in_memory && range.empty()) {
     // A cached file, whole or 304: its header lines were rendered when it was cached.
     Response r;
     r.status = not_modified ? 304 : 200;
     r.content_type.clear();
     r.header_block = v.blocks[target.area == Area::kImmutable][not_modified];
-    r.headers["Date"] = DateNow();
+    r.date = true;  // the server formats it once a second
     if (!not_modified) {
       if (v.fd >= 0) {
         r.file_body = std::make_shared<FileRange>(v.fd, 0, v.size, entry);
@@ -798,7 +785,7 @@ Response StaticSite::Serve(const Request& request) const {
   uint64_t length = v.size;
   if (!range.empty()) {
     // If-Range: the range applies only to the representation the client already holds.
-    const std::string if_range = request.Header("if-range");
+    const std::string_view if_range = request.HeaderView("if-range");
     const bool applies = if_range.empty() || if_range == v.etag || if_range == v.last_modified;
     const RangeKind kind = applies ? ParseRange(range, v.size, &first, &last) : RangeKind::kNone;
     if (kind == RangeKind::kUnsatisfiable) {

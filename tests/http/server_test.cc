@@ -5,6 +5,7 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "http/client.h"
@@ -102,6 +103,122 @@ TEST_F(ServerTest, ManyClientsAtOnce) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(ok, 200);
+}
+
+// Reads from `s` until EOF, an error or `want` occurrences of `needle` have arrived.
+std::string ReadUntil(boost::asio::ip::tcp::socket& s, const std::string& needle, int want) {
+  std::string got;
+  char buf[4096];
+  while (true) {
+    int seen = 0;
+    for (size_t at = got.find(needle); at != std::string::npos; at = got.find(needle, at + 1)) {
+      ++seen;
+    }
+    if (seen >= want) return got;
+    boost::system::error_code ec;
+    const size_t n = s.read_some(boost::asio::buffer(buf), ec);
+    got.append(buf, n);
+    if (ec) return got;
+  }
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  // More than the session answers in one call chain (it goes back through the scheduler every
+  // few), a POST with a body among them, and the last one closes.
+  std::string burst;
+  for (int i = 0; i < 200; ++i) {
+    if (i == 100) {
+      burst += "POST /api/v1/actas/X/capturas?x=mid HTTP/1.1\r\nHost: a\r\nContent-Length: 3"
+               "\r\nIdempotency-Key: k100\r\n\r\nabc";
+    } else {
+      burst += "GET /api/v1/ping HTTP/1.1\r\nHost: a\r\n";
+      burst += i == 199 ? "Connection: close\r\n\r\n" : "\r\n";
+    }
+  }
+  boost::asio::write(s, boost::asio::buffer(burst));
+  const std::string got = ReadUntil(s, "HTTP/1.1 ", 1000);  // until the server closes
+  size_t count = 0;
+  for (size_t at = got.find("HTTP/1.1 200"); at != std::string::npos;
+       at = got.find("HTTP/1.1 200", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 199u);
+  const size_t created = got.find("HTTP/1.1 201");
+  ASSERT_NE(created, std::string::npos);
+  EXPECT_NE(got.find(R"("key":"k100","q":"mid")", created), std::string::npos);
+  EXPECT_NE(got.rfind("Connection: close"), std::string::npos);
+}
+
+TEST_F(ServerTest, ChunkedBodyAndRepeatedHeaderLastWins) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  boost::asio::write(
+      s, boost::asio::buffer(std::string(
+             "POST /api/v1/actas/C/capturas HTTP/1.1\r\nHost: a\r\nIDEMPOTENCY-KEY: first\r\n"
+             "Idempotency-Key: second\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+             "4\r\nhola\r\n3\r\n!!!\r\n0\r\n\r\n")));
+  const std::string got = ReadUntil(s, "}", 1);
+  EXPECT_NE(got.find("HTTP/1.1 201"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"("bytes":7)"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"("key":"second")"), std::string::npos) << got;
+}
+
+TEST(HeaderListTest, FindsByLowerCaseNameAndReusesItsFields) {
+  HeaderList h;
+  h.Add("Content-Type", "a");
+  h.Add("X-Uno", "1");
+  EXPECT_EQ(h.Find("content-type"), "a");
+  EXPECT_TRUE(h.Has("x-uno"));
+  EXPECT_EQ(h.Find("x-dos"), "");
+  h.Clear();
+  EXPECT_TRUE(h.empty());
+  EXPECT_EQ(h.Find("content-type"), "");  // spare fields from before are not found
+  h.Add("X-Dos", "2");
+  EXPECT_EQ(h.size(), 1u);
+  EXPECT_EQ(h.Find("x-dos"), "2");
+  EXPECT_EQ(h.begin()->first, "x-dos");
+}
+
+// One thread: no strand, the io_context's own executor; the idle timeout still closes a
+// connection that never sends a whole request.
+TEST(SingleThreadServerTest, ServesKeepAliveAndTimesOutIdleConnections) {
+  auto router = std::make_shared<Router>();
+  router->Add("GET", "/api/v1/ping",
+              [](const Request& r) { return Response::Json(200, R"({"peer":")" + r.peer + "\"}"); });
+  ServerOptions options;
+  options.threads = 1;
+  options.timeout_seconds = 1;
+  Server server(options, router);
+  ASSERT_TRUE(server.Start().ok());
+  const uint16_t port = server.port();
+
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  for (int i = 0; i < 3; ++i) {  // one request at a time on the same connection
+    boost::asio::write(s, boost::asio::buffer(std::string("GET /api/v1/ping HTTP/1.1\r\nHost: a\r\n\r\n")));
+    const std::string got = ReadUntil(s, "\"}", 1);
+    EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
+    EXPECT_NE(got.find(R"({"peer":"127.0.0.1"})"), std::string::npos) << got;
+  }
+
+  // Half a request, then nothing: closed after the timeout (and the 2 s lingering close).
+  boost::asio::ip::tcp::socket idle(ioc);
+  idle.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::asio::write(idle, boost::asio::buffer(std::string("GET /api/v1/ping HTTP/1.1\r\nHo")));
+  const auto start = std::chrono::steady_clock::now();
+  char buf[256];
+  boost::system::error_code ec;
+  while (!ec) idle.read_some(boost::asio::buffer(buf), ec);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(6));
+  server.Stop();
 }
 
 }  // namespace
