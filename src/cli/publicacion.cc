@@ -28,7 +28,7 @@ Result<publish::OpcionesMotor> OpcionesDeMotor(const std::string& data, const El
     // already "published", so Tick never fires; cortes are forced.
     o.acuerdos.inicio_publicacion_utc_ms = 0;
     o.acuerdos.ultima_actualizacion_utc_ms = 0;
-    o.margen_ms = INT64_MIN / 2;
+    o.max_retraso_ms = -1;
   }
   o.publicador.raiz = (fs::path(data) / "publicacion").string();
   o.publicador.carpeta_imagenes = (fs::path(data) / "imagenes").string();
@@ -64,7 +64,15 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
                 << " archivos)" << std::endl;
     }
   };
-  p.forzar = [estado](bool final) -> Result<std::string> {
+  const bool simulacro = e.simulacro;
+  p.forzar = [estado, simulacro](bool final) -> Result<std::string> {
+    // The live night follows the acuerdos; forcing a corte is a drill's tool
+    // (the close of a live PREP is its last scheduled corte, or `prep publish --final`).
+    if (!simulacro) {
+      return Status::FailedPrecondition(
+          "sólo un simulacro admite forzar un corte; esta elección publica según el calendario "
+          "de los acuerdos");
+    }
     std::lock_guard<std::mutex> l(estado->mu);
     PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, estado->motor->Forzar(AhoraMs(), final));
     std::cout << "prep serve: corte " << r.id << " publicado a petición" << std::endl;
@@ -84,7 +92,6 @@ int Publish(const std::string& data, bool final, const OpcionesPublicar& publica
   if (!store.ok()) return fail(store.status());
   auto o = OpcionesDeMotor(data, *e, publicar, AhoraMs);
   if (!o.ok()) return fail(o.status());
-  if (!e->acuerdos) o->margen_ms = 0;
   auto motor = publish::MotorPublicacion::Abrir(std::move(*o), **store);
   if (!motor.ok()) return fail(motor.status());
   auto r = (*motor)->Forzar(AhoraMs(), final);

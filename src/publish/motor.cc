@@ -46,7 +46,8 @@ Result<Corte> MotorPublicacion::Construir(CorteInfo info) {
 Result<std::optional<CortePublicado>> MotorPublicacion::Tick(int64_t ahora) {
   if (publicador_->cerrado()) return std::optional<CortePublicado>();
   auto vigente = calendario_.Vigente(ahora - o_.margen_ms);
-  if (!vigente || vigente->instante_utc_ms <= ultimo_instante_) {
+  if (!vigente || vigente->instante_utc_ms <= ultimo_instante_ ||
+      ahora - vigente->instante_utc_ms > o_.max_retraso_ms) {
     return std::optional<CortePublicado>();
   }
   CorteInfo info;

@@ -30,6 +30,10 @@ struct OpcionesMotor {
   // A corte for instant T is built once the clock passes T + margen, so that
   // requests stamped just before T have committed.
   int64_t margen_ms = 2000;
+  // A scheduled corte is published at most this late: a server started (or
+  // restarted) long after a corte's instant does not publish it, nor close a
+  // PREP whose schedule ended while it was down (`prep publish --final` does).
+  int64_t max_retraso_ms = 10 * 60 * 1000;
 };
 
 class MotorPublicacion {
@@ -40,7 +44,8 @@ class MotorPublicacion {
 
   // Publishes the scheduled corte that is due at `ahora_utc_ms`, if any and
   // not yet published. Cortes missed while the server was down are not
-  // published late: only the latest due one is. Returns the corte published.
+  // published late: only the latest due one is, and only within
+  // max_retraso_ms of its instant. Returns the corte published.
   Result<std::optional<CortePublicado>> Tick(int64_t ahora_utc_ms);
 
   // A corte now, outside the schedule (a drill, or the close with `final`):

@@ -342,6 +342,36 @@ INSTANTIATE_TEST_SUITE_P(Dialectos, NocheTest,
                                   (info.param.simulacro ? "_simulacro" : "_vivo");
                          });
 
+// A server started long after a corte's instant (or after the whole schedule)
+// does not publish it late, nor close the PREP by itself.
+TEST(RetrasoTest, LateStartsPublishNothingUntilTheNextCorte) {
+  const fs::path dir = fs::temp_directory_path() / ("prep_retraso_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Eleccion e(dir);
+  const formats::Acuerdos& a = e.config().acuerdos;
+  int64_t reloj = a.ultima_actualizacion_utc_ms + 60 * kMinuto;
+  auto motor = MotorPublicacion::Abrir(
+      e.Opciones({DialectoBase::kIeqroo2019, false}, NuevasClaves(), &reloj), e.store());
+  ASSERT_TRUE(motor.ok());
+  auto r = (*motor)->Tick(reloj);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_value());
+  EXPECT_FALSE((*motor)->cerrado());
+  // Started 14 minutes into the night (cortes every 15): the first corte, due 14
+  // minutes ago, is not published late; the next one is, on time.
+  reloj = a.inicio_publicacion_utc_ms + 14 * kMinuto;
+  r = (*motor)->Tick(reloj);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_value());
+  const int64_t siguiente = (*motor)->calendario().Siguiente(reloj)->instante_utc_ms;
+  r = (*motor)->Tick(siguiente + 3000);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->id, FormatearFecha(siguiente, a.offset_minutos, FormatoFecha::kIdCorte));
+  fs::remove_all(dir);
+}
+
 // Readers of the built-in server while cortes are switched: every answer is a
 // whole file of one corte (its bytes hash to that corte's manifest entry), and
 // no reader ever goes back to an older corte.
