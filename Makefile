@@ -39,6 +39,7 @@ fuzz: asan
 bench: build
 	./bench/check_bench.sh build/release/prep
 	./bench/static_bench.sh build/release/bench/prep_static_server
+	./bench/corte_bench.sh build/release/bench/corte_bench
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

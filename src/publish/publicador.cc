@@ -77,11 +77,16 @@ Status SincronizarSistema(const fs::path& p) {
   return Status::Ok();
 }
 
+// Level 1: the .gz siblings of a national corte are about 1.5 GB of input,
+// and level 6 took about 2.4 times as long for files only ~10 % smaller
+// (zlib 1.2.13; BENCHMARKS.md, "Publicar un corte").
+constexpr int kNivelGzip = 1;
+
 // Deterministic gzip (mtime 0, no name), so a corte rebuilt from the same log
 // has the same bytes.
 std::string Gzip(std::string_view in) {
   z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  deflateInit2(&z, kNivelGzip, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
   std::string out(deflateBound(&z, in.size()) + 32, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(in.size());

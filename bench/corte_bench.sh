@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark of publishing one corte on one core (see BENCHMARKS.md, "Publicar un corte").
+#
+#   bench/corte_bench.sh [CORTE_BENCH_BINARY]
+#
+# Runs corte_bench pinned to one core (taskset -c $CPU) for the issue's two
+# sizes: 3,841 actas (Coahuila 2020, 16 distritos; target: the whole Publicar
+# < 100 ms) and 500,000 actas (national scale, 300 distritos; target < 5 s).
+# Each run prints ArmarCorte, Publicar, and the raw-write baselines of the same
+# bytes and files measured in the same run; the summary lines go to
+# bench/out/corte_bench.summary.txt.
+#
+# Environment (all optional): CPU=0  RUNS_SMALL=5  RUNS_LARGE=1  DIR=bench/out
+#   SIZES="3841 500000"  STEP_TIMEOUT=900 (seconds per size)
+# Exit: 0 both targets met, 2 setup failure, 3 a target missed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+bin="${1:-${CORTE_BENCH:-build/release/bench/corte_bench}}"
+cpu="${CPU:-0}"
+dir="${DIR:-$root/bench/out}"
+sizes="${SIZES:-3841 500000}"
+step_timeout="${STEP_TIMEOUT:-900}"
+
+die() { echo "corte_bench: $*" >&2; exit 2; }
+[[ -x "$bin" ]] || die "no corte_bench at '$bin' (cmake --build --preset release --target corte_bench)"
+command -v taskset >/dev/null || die "taskset is not installed"
+mkdir -p "$dir"
+
+summary="$dir/corte_bench.summary.txt"
+{
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1); pinned to CPU $cpu"
+  echo "build:   $bin ($(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'); HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
+} > "$summary"
+
+missed=0
+for n in $sizes; do
+  if (( n >= 10000 )); then target=5000; runs="${RUNS_LARGE:-1}"; else target=100; runs="${RUNS_SMALL:-5}"; fi
+  set +e
+  timeout "$step_timeout" taskset -c "$cpu" "$bin" --actas "$n" --runs "$runs" --dir "$dir" \
+    --target-ms "$target" | tee "$dir/corte_bench.$n.txt"
+  rc=${PIPESTATUS[0]}
+  set -e
+  case $rc in
+    0) ;;
+    3) missed=1 ;;
+    *) die "corte_bench --actas $n exited $rc" ;;
+  esac
+  grep '^SUMMARY' "$dir/corte_bench.$n.txt" >> "$summary"
+done
+cat "$summary"
+if (( missed )); then
+  echo "corte_bench: TARGET MISSED (see $summary)" >&2
+  exit 3
+fi
+echo "corte_bench: ok"
