@@ -97,8 +97,9 @@ int Publish(const std::string& data, bool final, const OpcionesPublicar& publica
   auto r = (*motor)->Forzar(AhoraMs(), final);
   if (!r.ok()) return fail(r.status());
   std::cout << "prep publish: corte " << r->id << (final ? " (final)" : "") << " en " << r->carpeta
-            << "\n  " << r->archivos << " archivos, " << r->bytes << " bytes; manifest.json SHA-256 "
-            << r->sha256_manifest << "\n  raíz Merkle de las actas " << r->raiz_merkle << "\n";
+            << "\n  " << r->archivos << " archivos, " << r->bytes
+            << " bytes; manifest.json SHA-256 " << r->sha256_manifest
+            << "\n  raíz Merkle de las actas " << r->raiz_merkle << "\n";
   return 0;
 }
 
@@ -141,8 +142,8 @@ int Verify(const std::string& destino, const std::string& clave, bool imagenes) 
   std::cout << "prep verify: " << fuente->Nombre() << ": verifica"
             << (v->simulacro ? " (SIMULACRO)" : "") << "\n  " << v->cortes.size()
             << " corte(s), del " << v->cortes.front() << " al " << v->cortes.back() << "\n  "
-            << v->archivos << " archivos (" << v->bytes << " bytes) con su SHA-256, "
-            << v->imagenes << " imágenes de actas, " << v->actas
+            << v->archivos << " archivos (" << v->bytes << " bytes) con su SHA-256, " << v->imagenes
+            << " imágenes de actas, " << v->actas
             << " registros de actas en la raíz Merkle del último\n  firmados con la clave Ed25519 "
             << v->clave_publica << "\n";
   return 0;

@@ -26,8 +26,8 @@ class Fuente final : public publish::Fuente {
     for (int intento = 0; intento < 2; ++intento) {
       try {
         if (!stream_) Conectar();
-        beast::http::request<beast::http::empty_body> req{beast::http::verb::get,
-                                                          prefijo_ + ruta, 11};
+        beast::http::request<beast::http::empty_body> req{beast::http::verb::get, prefijo_ + ruta,
+                                                          11};
         req.set(beast::http::field::host, host_);
         req.set(beast::http::field::user_agent, "prep-verify");
         beast::http::write(*stream_, req);

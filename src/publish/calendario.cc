@@ -33,17 +33,17 @@ Calendario::Calendario(const formats::Acuerdos& a) : offset_minutos_(a.offset_mi
 }
 
 std::optional<CorteProgramado> Calendario::Siguiente(int64_t after_utc_ms) const {
-  auto it = std::upper_bound(
-      cortes_.begin(), cortes_.end(), after_utc_ms,
-      [](int64_t t, const CorteProgramado& c) { return t < c.instante_utc_ms; });
+  auto it =
+      std::upper_bound(cortes_.begin(), cortes_.end(), after_utc_ms,
+                       [](int64_t t, const CorteProgramado& c) { return t < c.instante_utc_ms; });
   if (it == cortes_.end()) return std::nullopt;
   return *it;
 }
 
 std::optional<CorteProgramado> Calendario::Vigente(int64_t now_utc_ms) const {
-  auto it = std::upper_bound(
-      cortes_.begin(), cortes_.end(), now_utc_ms,
-      [](int64_t t, const CorteProgramado& c) { return t < c.instante_utc_ms; });
+  auto it =
+      std::upper_bound(cortes_.begin(), cortes_.end(), now_utc_ms,
+                       [](int64_t t, const CorteProgramado& c) { return t < c.instante_utc_ms; });
   if (it == cortes_.begin()) return std::nullopt;
   return *(it - 1);
 }

@@ -17,7 +17,7 @@ namespace prep::publish {
 
 struct CorteProgramado {
   int64_t instante_utc_ms = 0;
-  bool datos = false;         // on the data cadence
+  bool datos = false;          // on the data cadence
   bool base_de_datos = false;  // on the database cadence (or the final corte)
   bool final = false;
 };

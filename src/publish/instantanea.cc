@@ -12,10 +12,9 @@ constexpr size_t kLote = 4096;
 // Only the workflow's events change an acta; users, sessions, the audit trail
 // and the election's own events do not.
 bool EsEventoDeActa(const std::string& tipo) {
-  static const std::set<std::string> kTipos = {"acopio",          "digitalizacion",
-                                               "captura",         "verificacion",
-                                               "orden_recaptura", "orden_redigitalizacion",
-                                               "cotejo"};
+  static const std::set<std::string> kTipos = {
+      "acopio",          "digitalizacion",         "captura", "verificacion",
+      "orden_recaptura", "orden_redigitalizacion", "cotejo"};
   return kTipos.contains(tipo);
 }
 

@@ -57,7 +57,8 @@ Result<std::optional<CortePublicado>> MotorPublicacion::Tick(int64_t ahora) {
   info.final = vigente->final;
   info.simulacro = o_.publicador.simulacro;
   info.base_de_datos = vigente->base_de_datos;
-  if (auto s = calendario_.Siguiente(info.instante_utc_ms)) info.siguiente_utc_ms = s->instante_utc_ms;
+  if (auto s = calendario_.Siguiente(info.instante_utc_ms))
+    info.siguiente_utc_ms = s->instante_utc_ms;
   PREP_ASSIGN_OR_RETURN(Corte corte, Construir(info));
   auto r = publicador_->Publicar(corte);
   // Whatever happened, this instant is done: retrying it every second would not help.

@@ -309,9 +309,9 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
     j.Clave("mecanismos_traslado");
     j.Texto(a.mecanismos_traslado);
   }
-  for (auto [nombre, ms] : {std::pair{"hora_acopio", a.hora_acopio_ms},
-                            std::pair{"hora_captura", a.hora_captura_ms},
-                            std::pair{"hora_verificacion", a.hora_verificacion_ms}}) {
+  for (auto [nombre, ms] :
+       {std::pair{"hora_acopio", a.hora_acopio_ms}, std::pair{"hora_captura", a.hora_captura_ms},
+        std::pair{"hora_verificacion", a.hora_verificacion_ms}}) {
     if (ms == 0) continue;
     j.Clave(nombre);
     j.Texto(Fecha(ms, off));
@@ -353,10 +353,10 @@ Status Publicador::Cargar() {
       return Status::IoError(indice.string() + ": not a list of cortes");
     }
     if (j.value("simulacro", false) != o_.simulacro) {
-      return Status::FailedPrecondition(
-          o_.raiz + ": holds " + (o_.simulacro ? "live" : "simulacro") +
-          " cortes; a " + (o_.simulacro ? "simulacro" : "live") +
-          " corte cannot join their chain (use another folder)");
+      return Status::FailedPrecondition(o_.raiz + ": holds " +
+                                        (o_.simulacro ? "live" : "simulacro") + " cortes; a " +
+                                        (o_.simulacro ? "simulacro" : "live") +
+                                        " corte cannot join their chain (use another folder)");
     }
     for (const auto& c : j["cortes"]) {
       indice_.push_back(c.dump());
@@ -389,12 +389,14 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
                                       " is published; the PREP is closed");
   }
   if (info.simulacro != o_.simulacro) {
-    return Status::InvalidArgument("corte " + info.id + ": simulacro flag differs from the publisher's");
+    return Status::InvalidArgument("corte " + info.id +
+                                   ": simulacro flag differs from the publisher's");
   }
   const fs::path raiz(o_.raiz);
   const fs::path destino = raiz / "cortes" / info.id;
   if (fs::exists(destino)) {
-    return Status::FailedPrecondition("corte " + info.id + " is already published (one per minute)");
+    return Status::FailedPrecondition("corte " + info.id +
+                                      " is already published (one per minute)");
   }
   if (!ultimo_id_.empty() && info.id < ultimo_id_) {
     return Status::InvalidArgument("corte " + info.id + " is earlier than the last one, " +
@@ -420,8 +422,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
         EscribirZip((tmp / nombres.zip).string(), entradas, info.instante_utc_ms, off));
     PREP_RETURN_IF_ERROR(carpeta.Registrar(nombres.zip));
     sha256_zip = carpeta.archivos().back().sha256;
-    PREP_RETURN_IF_ERROR(carpeta.Escribir(nombres.zip + ".sha256",
-                                          sha256_zip + "  " + nombres.zip + "\n"));
+    PREP_RETURN_IF_ERROR(
+        carpeta.Escribir(nombres.zip + ".sha256", sha256_zip + "  " + nombres.zip + "\n"));
   }
 
   // The acta records: the Merkle leaves, the sección files and the change list.

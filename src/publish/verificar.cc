@@ -67,17 +67,17 @@ struct Estado {
   std::set<std::string> imagenes_vistas;
 };
 
-Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
-                                 const OpcionesVerificacion& o, Estado& e,
-                                 nlohmann::json* manifiesto_out) {
+Result<std::string> VerificarUnoJson(Fuente& f, const std::string& carpeta,
+                                     const OpcionesVerificacion& o, Estado& e,
+                                     nlohmann::json* manifiesto_out) {
   const std::string nombre_manifest = carpeta + "manifest.json";
   PREP_ASSIGN_OR_RETURN(std::string manifest, f.Leer(nombre_manifest));
   PREP_ASSIGN_OR_RETURN(std::string firma, f.Leer(carpeta + "manifest.json.sig"));
   PREP_ASSIGN_OR_RETURN(nlohmann::json m, Json(nombre_manifest, manifest));
   const std::string clave = Texto(m, "clave_publica");
   if (!o.clave_publica.empty() && clave != o.clave_publica) {
-    return Falla(nombre_manifest, "signed with key " + clave + ", not the trusted key " +
-                                      o.clave_publica);
+    return Falla(nombre_manifest,
+                 "signed with key " + clave + ", not the trusted key " + o.clave_publica);
   }
   if (e.v.clave_publica.empty()) {
     e.v.clave_publica = clave;
@@ -105,7 +105,8 @@ Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
     }
     listados.insert(ruta);
     auto bytes = f.Leer(carpeta + ruta);
-    if (!bytes.ok()) return Falla(carpeta + ruta, "listed in the manifest but " + bytes.status().message());
+    if (!bytes.ok())
+      return Falla(carpeta + ruta, "listed in the manifest but " + bytes.status().message());
     const int64_t esperado = a.value("bytes", int64_t{-1});
     if (static_cast<int64_t>(bytes->size()) != esperado) {
       return Falla(carpeta + ruta, std::to_string(bytes->size()) + " bytes; the manifest says " +
@@ -113,8 +114,8 @@ Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
     }
     const std::string sha = store::Sha256Hex(*bytes);
     if (sha != Texto(a, "sha256")) {
-      return Falla(carpeta + ruta, "SHA-256 " + sha + " differs from the manifest's " +
-                                       Texto(a, "sha256"));
+      return Falla(carpeta + ruta,
+                   "SHA-256 " + sha + " differs from the manifest's " + Texto(a, "sha256"));
     }
     ++e.v.archivos;
     e.v.bytes += bytes->size();
@@ -138,9 +139,9 @@ Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
   const std::string raiz = RaizMerkle(hojas);
   if (raiz != Texto(merkle, "raiz") ||
       merkle.value("hojas", int64_t{-1}) != static_cast<int64_t>(hojas.size())) {
-    return Falla(carpeta + "datos/actas.jsonl",
-                 "Merkle root " + raiz + " over " + std::to_string(hojas.size()) +
-                     " records differs from the manifest's");
+    return Falla(carpeta + "datos/actas.jsonl", "Merkle root " + raiz + " over " +
+                                                    std::to_string(hojas.size()) +
+                                                    " records differs from the manifest's");
   }
   e.v.actas = hojas.size();
   if (o.imagenes) {
@@ -155,11 +156,12 @@ Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
       if (!en_espejo || ruta.empty() || !e.imagenes_vistas.insert(ruta).second) continue;
       if (ruta[0] == '/') ruta.erase(0, 1);
       auto img = f.Leer(ruta);
-      if (!img.ok()) return Falla(ruta, "image of acta " + Texto(r, "clave_acta") + ": " +
-                                            img.status().message());
+      if (!img.ok())
+        return Falla(ruta,
+                     "image of acta " + Texto(r, "clave_acta") + ": " + img.status().message());
       if (store::Sha256Hex(*img) != sha) {
-        return Falla(ruta, "SHA-256 differs from the one published for acta " +
-                               Texto(r, "clave_acta"));
+        return Falla(ruta,
+                     "SHA-256 differs from the one published for acta " + Texto(r, "clave_acta"));
       }
       ++e.v.imagenes;
     }
@@ -173,6 +175,21 @@ Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
   if (manifiesto_out) *manifiesto_out = std::move(m);
   return store::Sha256Hex(manifest);
 }
+
+// A mirror's JSON may have any shape: a value of the wrong type is a finding
+// about that corte, not a crash.
+Result<std::string> VerificarUno(Fuente& f, const std::string& carpeta,
+                                 const OpcionesVerificacion& o, Estado& e,
+                                 nlohmann::json* manifiesto_out) {
+  try {
+    return VerificarUnoJson(f, carpeta, o, e, manifiesto_out);
+  } catch (const nlohmann::json::exception& ex) {
+    return Falla(carpeta + "manifest.json",
+                 std::string("a field has the wrong type: ") + ex.what());
+  }
+}
+
+Result<Verificado> VerificarEspejoJson(Fuente& f, const OpcionesVerificacion& o);
 
 }  // namespace
 
@@ -188,6 +205,15 @@ Result<Verificado> VerificarCorte(Fuente& f, const std::string& carpeta,
 }
 
 Result<Verificado> VerificarEspejo(Fuente& f, const OpcionesVerificacion& o) {
+  try {
+    return VerificarEspejoJson(f, o);
+  } catch (const nlohmann::json::exception& ex) {
+    return Falla("cortes/index.json", std::string("a field has the wrong type: ") + ex.what());
+  }
+}
+
+namespace {
+Result<Verificado> VerificarEspejoJson(Fuente& f, const OpcionesVerificacion& o) {
   const std::string nombre_indice = "cortes/index.json";
   PREP_ASSIGN_OR_RETURN(std::string texto, f.Leer(nombre_indice));
   PREP_ASSIGN_OR_RETURN(nlohmann::json indice, Json(nombre_indice, texto));
@@ -206,7 +232,8 @@ Result<Verificado> VerificarEspejo(Fuente& f, const OpcionesVerificacion& o) {
     nlohmann::json m;
     PREP_ASSIGN_OR_RETURN(std::string sha, VerificarUno(f, carpeta, o, e, &m));
     const auto& ant = m.value("anterior", nlohmann::json::object());
-    const std::string ant_id = ant.contains("id") && ant["id"].is_string() ? ant["id"].get<std::string>() : "";
+    const std::string ant_id =
+        ant.contains("id") && ant["id"].is_string() ? ant["id"].get<std::string>() : "";
     if (ant_id != anterior_id || Texto(ant, "sha256_manifest") != anterior_sha) {
       return Falla(carpeta + "manifest.json",
                    "does not chain to the previous corte " +
@@ -250,5 +277,6 @@ Result<Verificado> VerificarEspejo(Fuente& f, const OpcionesVerificacion& o) {
   }
   return e.v;
 }
+}  // namespace
 
 }  // namespace prep::publish

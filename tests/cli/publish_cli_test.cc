@@ -119,8 +119,7 @@ TEST_F(PublishCli, TheFinalCorteClosesThePrep) {
 // The running server: the site at /, and a coordinador forcing a drill corte.
 TEST_F(PublishCli, ServeServesTheSiteAndACoordinadorForcesADrillCorte) {
   const std::string data = (dir_ / "d").string();
-  ASSERT_EQ(Prep("init --config " + kExample + " --data " + data +
-                     " --simulacro --admin admin",
+  ASSERT_EQ(Prep("init --config " + kExample + " --data " + data + " --simulacro --admin admin",
                  kPassword + "\\n")
                 .exit_code,
             0);
@@ -137,8 +136,8 @@ TEST_F(PublishCli, ServeServesTheSiteAndACoordinadorForcesADrillCorte) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     std::freopen(log.c_str(), "w", stdout);
-    ::execl(PREP_BINARY, PREP_BINARY, "serve", "--data", data.c_str(), "--listen",
-            "127.0.0.1:0", static_cast<char*>(nullptr));
+    ::execl(PREP_BINARY, PREP_BINARY, "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Stopped however the test ends, so no server outlives it.

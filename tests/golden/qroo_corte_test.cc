@@ -63,12 +63,13 @@ TEST(QrooCorteTest, OurCorteOfTheRealActasMatchesPrepCheck) {
   Status st = (*db)->ForEachActa([&](const formats::ActaRecord& r) -> Status {
     ActaPublicada a;
     a.clave_acta = std::string(r.clave_acta);
-    if (r.kind != formats::RowKind::kFueraDeCatalogo) a.acta_index = k->catalogo.FindActa(r.clave_acta);
+    if (r.kind != formats::RowKind::kFueraDeCatalogo)
+      a.acta_index = k->catalogo.FindActa(r.clave_acta);
     if (r.kind != formats::RowKind::kFueraDeCatalogo && !a.acta_index) {
       return Status::Internal(a.clave_acta + ": not in the derived catálogo");
     }
-    a.capturada = r.kind == formats::RowKind::kContabilizada ||
-                  r.kind == formats::RowKind::kNoContabilizada;
+    a.capturada =
+        r.kind == formats::RowKind::kContabilizada || r.kind == formats::RowKind::kNoContabilizada;
     a.votos = r.votos;
     a.aplica = r.aplica;
     if (a.capturada) {
@@ -99,8 +100,9 @@ TEST(QrooCorteTest, OurCorteOfTheRealActasMatchesPrepCheck) {
   });
   ASSERT_TRUE(st.ok()) << st.message();
   // Catálogo order, then fuera de catálogo, as Instantanea gives them.
-  std::sort(actas.begin(), actas.end(),
-            [](const ActaPublicada& x, const ActaPublicada& y) { return *x.acta_index < *y.acta_index; });
+  std::sort(actas.begin(), actas.end(), [](const ActaPublicada& x, const ActaPublicada& y) {
+    return *x.acta_index < *y.acta_index;
+  });
   for (auto& a : fuera) actas.push_back(std::move(a));
   EXPECT_EQ(discrepan, original->reclassification.disagree);
   EXPECT_EQ(discrepan, 6);

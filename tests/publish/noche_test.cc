@@ -89,8 +89,8 @@ class Eleccion {
     const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "acta " + clave;
     auto img = store::GuardarImagen((dir_ / "imagenes").string(), png);
     ASSERT_TRUE(img.ok());
-    Paso("digitalizador", clave,
-         ops::Digitalizacion{img->sha256, "CATD", "ESCANER", img->bytes}, at);
+    Paso("digitalizador", clave, ops::Digitalizacion{img->sha256, "CATD", "ESCANER", img->bytes},
+         at);
     Paso("capturista1", clave, ops::Captura{votos}, at);
     Paso("capturista2", clave, ops::Captura{votos}, at);
     Paso("verificador", clave, ops::Verificacion{true, {}, ""}, at);
@@ -175,8 +175,8 @@ TEST_P(NocheTest, AWholeNightOnScheduleThenCheckedAndVerified) {
   const int64_t t2 = inicio + 5 * 60 * kMinuto + 7 * kMinuto;
   agenda[t2] = [&] {
     // Sin acta, and one outside the catálogo.
-    e.Paso("acopiador", e.Clave(3),
-           ops::Acopio{domain::SinActaMotivo::kPaqueteNoEntregado, "", t2}, t2);
+    e.Paso("acopiador", e.Clave(3), ops::Acopio{domain::SinActaMotivo::kPaqueteNoEntregado, "", t2},
+           t2);
     verificada_en[e.Clave(3)] = t2;
     e.Paso("acopiador", "059999B0100002", ops::Acopio{std::nullopt, "F", t2}, t2);
     // Excede lista nominal: far more votes than voters.
@@ -298,10 +298,17 @@ TEST_P(NocheTest, AWholeNightOnScheduleThenCheckedAndVerified) {
   const std::string medio = "cortes/" + publicados[publicados.size() / 2].id + "/";
   const std::string ultimo = "cortes/" + publicados.back().id + "/";
   std::vector<std::string> objetivos = {
-      medio + "index.html",        medio + "index.html.gz",   medio + "datos/entidad.json",
-      ultimo + "datos/actas.jsonl", ultimo + "manifest.json", ultimo + "manifest.json.sig",
-      medio + "manifest.json",     "cortes/index.json",       "clave-publica.txt",
-      ultimo + std::string(nlohmann::json::parse(Leer(pub / ultimo / "manifest.json"))["corte"]["base_de_datos"]),
+      medio + "index.html",
+      medio + "index.html.gz",
+      medio + "datos/entidad.json",
+      ultimo + "datos/actas.jsonl",
+      ultimo + "manifest.json",
+      ultimo + "manifest.json.sig",
+      medio + "manifest.json",
+      "cortes/index.json",
+      "clave-publica.txt",
+      ultimo + std::string(nlohmann::json::parse(
+                   Leer(pub / ultimo / "manifest.json"))["corte"]["base_de_datos"]),
   };
   for (const auto& f : fs::directory_iterator(pub / "imagenes")) {
     objetivos.push_back("imagenes/" + f.path().filename().string());
