@@ -665,17 +665,48 @@ void Servicio::Impl::Rutas() {
     const int64_t desde = r.query.count("desde") ? std::atoll(r.query.at("desde").c_str()) : 1;
     auto events = self->store->Read(std::max<int64_t>(1, desde), 1000);
     if (!events.ok()) return FromStatus(events.status());
+    // A user event's payload holds a password hash: never exported.
+    auto payload = [](const store::Event& e) {
+      return e.type == "auditoria" || e.type.rfind("usuario", 0) != 0 ? e.payload : "{}";
+    };
+    const auto formato = r.query.find("formato");
+    if (formato != r.query.end() && formato->second == "csv") {
+      // For a spreadsheet: RFC 4180 quoting, one event per row, with the chain
+      // (prev_hash, hash) so the export can be checked against the log.
+      auto celda = [](const std::string& v) {
+        std::string out = "\"";
+        for (char c : v) {
+          if (c == '"') out += '"';
+          out += c;
+        }
+        return out + "\"";
+      };
+      std::string csv = "seq,tipo,acta,usuario,sitio,at_ms,prev_hash,hash,payload\r\n";
+      for (const auto& e : *events) {
+        csv += std::to_string(e.seq) + "," + celda(e.type) + "," + celda(e.acta) + "," +
+               celda(e.actor) + "," + celda(e.site) + "," + std::to_string(e.at_ms) + "," +
+               e.prev_hash + "," + e.hash + "," + celda(payload(e)) + "\r\n";
+      }
+      Response resp;
+      resp.content_type = "text/csv; charset=utf-8";
+      resp.headers["Content-Disposition"] = "attachment; filename=\"auditoria.csv\"";
+      resp.body = std::move(csv);
+      return resp;
+    }
+    if (formato != r.query.end() && formato->second != "json") {
+      return Response::Error(422, "invalid", "formato: json (por omisión) o csv", "formato");
+    }
     ordered_json a = ordered_json::array();
     for (const auto& e : *events) {
-      a.push_back(
-          {{"seq", e.seq},
-           {"tipo", e.type},
-           {"acta", e.acta},
-           {"usuario", e.actor},
-           {"sitio", e.site},
-           {"at_ms", e.at_ms},
-           {"payload", e.type == "auditoria" || e.type.rfind("usuario", 0) != 0 ? e.payload : "{}"},
-           {"hash", e.hash}});
+      a.push_back({{"seq", e.seq},
+                   {"tipo", e.type},
+                   {"acta", e.acta},
+                   {"usuario", e.actor},
+                   {"sitio", e.site},
+                   {"at_ms", e.at_ms},
+                   {"payload", payload(e)},
+                   {"prev_hash", e.prev_hash},
+                   {"hash", e.hash}});
     }
     return Response::Json(200, a.dump());
   });

@@ -360,6 +360,57 @@ TEST_F(ApiTest, RepeatedBadLoginsAreThrottledWith429) {
   EXPECT_EQ(Fetch(server_->port(), "POST", "/api/v1/sesiones", good).status, 201);
 }
 
+// The audit trail for the ente auditor: JSON or CSV, the same events with the
+// chain (each row's prev_hash is the row before's hash), no password hashes.
+TEST_F(ApiTest, AuditorExportsTheTrailAsJsonAndCsvWithItsChain) {
+  auto r = Post(
+      admin_, "/api/v1/usuarios",
+      json{{"nombre", "audi"}, {"rol", "auditor"}, {"sitio", "*"}, {"password", kPassword}}.dump(),
+      "");
+  ASSERT_EQ(r.status, 201) << r.body;
+  tokens_["audi"] = Login("audi");
+  // A refused action, so the trail holds an "auditoria" event too.
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/auditoria", "",
+                  {{"Authorization", "Bearer " + tokens_.at("ana")}})
+                .status,
+            403);
+  const json eventos = Get("audi", "/api/v1/auditoria");
+  ASSERT_TRUE(eventos.is_array());
+  ASSERT_GT(eventos.size(), 10u);
+  auto csv = Fetch(server_->port(), "GET", "/api/v1/auditoria?formato=csv", "",
+                   {{"Authorization", "Bearer " + tokens_.at("audi")}});
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.headers["Content-Type"], "text/csv; charset=utf-8");
+  std::vector<std::string> filas;
+  for (size_t a = 0, b; a < csv.body.size(); a = b + 2) {
+    b = csv.body.find("\r\n", a);
+    ASSERT_NE(b, std::string::npos);
+    filas.push_back(csv.body.substr(a, b - a));
+  }
+  ASSERT_EQ(filas[0], "seq,tipo,acta,usuario,sitio,at_ms,prev_hash,hash,payload");
+  // The trail grew by the events of the JSON read itself; compare the common part.
+  ASSERT_GE(filas.size() - 1, eventos.size());
+  bool refusal = false;
+  std::string anterior = std::string(64, '0');
+  for (size_t i = 0; i < eventos.size(); ++i) {
+    const json& e = eventos[i];
+    EXPECT_EQ(e["prev_hash"], anterior) << i;
+    anterior = e["hash"];
+    const std::string fila = filas[i + 1];
+    EXPECT_EQ(fila.rfind(std::to_string(e["seq"].get<int64_t>()) + ",", 0), 0u) << fila;
+    EXPECT_NE(fila.find("," + e["prev_hash"].get<std::string>() + "," + anterior + ","),
+              std::string::npos)
+        << fila;
+    refusal |= e["tipo"] == "auditoria" && e["usuario"] == "ana";
+  }
+  EXPECT_TRUE(refusal) << "the refused read is not in the trail";
+  EXPECT_EQ(csv.body.find("argon2"), std::string::npos) << "a password hash was exported";
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/auditoria?formato=xml", "",
+                  {{"Authorization", "Bearer " + tokens_.at("audi")}})
+                .status,
+            422);
+}
+
 TEST_F(ApiTest, StateSurvivesARestart) {
   const FilaQroo& f = filas_[0];
   ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
