@@ -4,6 +4,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "base/tiempo.h"
 #include "http/fuente_http.h"
 #include "publish/verificar.h"
 #include "store/store.h"
@@ -49,6 +50,25 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
     std::mutex mu;
     std::unique_ptr<publish::MotorPublicacion> motor;
   };
+  // Tell the operator where the night stands, in the election's local time.
+  const int64_t ahora = AhoraMs();
+  const publish::Calendario& cal = motor->calendario();
+  if (!e.acuerdos) {
+    std::cout << "prep serve: elección sin acuerdos de publicación: los cortes se publican con "
+                 "prep publish"
+              << std::endl;
+  } else if (motor->cerrado()) {
+    std::cout << "prep serve: el PREP está cerrado (ya se publicó el corte final)" << std::endl;
+  } else if (auto s = cal.Siguiente(ahora)) {
+    std::cout << "prep serve: " << cal.cortes().size() << " cortes programados; el próximo: "
+              << FormatearFecha(s->instante_utc_ms, cal.offset_minutos(), FormatoFecha::kIso8601)
+              << (s->final ? " (final)" : "") << std::endl;
+  } else {
+    std::cout << "prep serve: el calendario de cortes terminó el "
+              << FormatearFecha(cal.cortes().back().instante_utc_ms, cal.offset_minutos(),
+                                FormatoFecha::kIso8601)
+              << "; el cierre se publica con prep publish --final" << std::endl;
+  }
   auto estado = std::make_shared<Estado>();
   estado->motor = std::move(motor);
   const bool programado = e.acuerdos.has_value();
