@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/tiempo.h"
+#include "cli/publicacion.h"
 #include "formats/catalogo.h"
 #include "formats/election_config.h"
 #include "formats/prep_database.h"
 #include "formats/source.h"
-#include "base/tiempo.h"
-#include "cli/publicacion.h"
 #include "http/static_files.h"
 #include "store/imagenes.h"
 
@@ -139,8 +139,7 @@ http::ServicioOpciones OpcionesDe(const formats::EleccionConfig& c) {
 
 }  // namespace
 
-Status InitDesdeConfig(const std::string& config, const std::string& data,
-                       const OpcionesInit& o) {
+Status InitDesdeConfig(const std::string& config, const std::string& data, const OpcionesInit& o) {
   // Validate everything before creating anything.
   PREP_ASSIGN_OR_RETURN(formats::EleccionConfig c, formats::ReadElectionConfig(config));
   PREP_RETURN_IF_ERROR(PrepararCarpeta(data));
@@ -167,9 +166,11 @@ Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
 }
 
 Result<publish::ParClaves> LeerClaves(const std::string& data, bool simulacro) {
-  const std::string base = (fs::path(data) / "claves" / (simulacro ? "simulacro" : "vivo")).string();
+  const std::string base =
+      (fs::path(data) / "claves" / (simulacro ? "simulacro" : "vivo")).string();
   publish::ParClaves k;
-  for (auto [archivo, destino] : {std::pair{base + ".pub", &k.publica}, std::pair{base + ".key", &k.secreta}}) {
+  for (auto [archivo, destino] :
+       {std::pair{base + ".pub", &k.publica}, std::pair{base + ".key", &k.secreta}}) {
     PREP_ASSIGN_OR_RETURN(std::string texto, Leer(archivo));
     while (!texto.empty() && (texto.back() == '\n' || texto.back() == '\r')) texto.pop_back();
     *destino = std::move(texto);
@@ -201,25 +202,23 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
     e.catalogo = std::move(c.catalogo);
     return e;
   }
-  {
-    auto k = std::make_shared<publish::Contienda>();
-    PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
-    // The published results file's name says what the files are called:
-    // QROO_DIP_LOC_2019.csv -> entidad QROO, elección DIP_LOC, 2019.
-    const std::string nombre = fs::path(files[0].name).stem().string();
-    const size_t a = nombre.find('_'), z = nombre.rfind('_');
-    if (a != std::string::npos && z > a) {
-      k->entidad_siglas = nombre.substr(0, a);
-      k->clave_eleccion = nombre.substr(a + 1, z - a - 1);
-      k->anio = std::atoi(nombre.c_str() + z + 1);
-    }
-    PREP_ASSIGN_OR_RETURN(auto db,
-                          formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
-    PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
-    k->catalogo = e.catalogo;
-    k->catalogo.RebuildIndex();
-    e.contienda = std::move(k);
+  auto k = std::make_shared<publish::Contienda>();
+  PREP_ASSIGN_OR_RETURN(auto files, formats::ReadResultsFiles(archivo));
+  // The published results file's name says what the files are called:
+  // QROO_DIP_LOC_2019.csv -> entidad QROO, elección DIP_LOC, 2019.
+  const std::string nombre = fs::path(files[0].name).stem().string();
+  const size_t a = nombre.find('_'), z = nombre.rfind('_');
+  if (a != std::string::npos && z > a) {
+    k->entidad_siglas = nombre.substr(0, a);
+    k->clave_eleccion = nombre.substr(a + 1, z - a - 1);
+    k->anio = std::atoi(nombre.c_str() + z + 1);
   }
+  PREP_ASSIGN_OR_RETURN(auto db,
+                        formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
+  PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
+  k->catalogo = e.catalogo;
+  k->catalogo.RebuildIndex();
+  e.contienda = std::move(k);
   return e;
 }
 

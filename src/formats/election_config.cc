@@ -16,6 +16,7 @@
 #include <toml.hpp>
 #include <utility>
 
+#include "base/tiempo.h"
 #include "formats/csv.h"
 #include "formats/text.h"
 
@@ -313,16 +314,6 @@ size_t ForEachTable(TableReader& parent, std::string_view key, bool required,
 // ---------------------------------------------------------------------------
 // Date-times
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 struct Instant {
   int64_t utc_ms = 0;
   int offset_minutos = 0;
@@ -352,7 +343,7 @@ std::optional<Instant> DateTime(TableReader& t, std::string_view key) {
   const toml::offset_datetime& dt = v->as_offset_datetime();
   const int offset = static_cast<int>(std::chrono::minutes(dt.offset).count());
   const int64_t local_ms =
-      DaysFromCivil(dt.date.year, dt.date.month + 1, dt.date.day) * kMsPerDay +
+      DiasDesdeCivil(dt.date.year, dt.date.month + 1, dt.date.day) * kMsPerDay +
       ((dt.time.hour * 60 + dt.time.minute) * 60 + dt.time.second) * int64_t{1000} +
       dt.time.millisecond;
   Instant out;

@@ -19,8 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <thread>
@@ -95,23 +95,13 @@ void ParseTarget(Request* r) {
 // The Date header's value, formatted once a second per thread rather than once a request.
 std::string_view DateNow() {
   thread_local int64_t second = -1;
-  thread_local char text[40];
-  thread_local size_t size = 0;
+  thread_local std::string text;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (now != second) {
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const time_t t = static_cast<time_t>(now);
-    struct tm tm {};
-    gmtime_r(&t, &tm);
-    const int n = std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                                kDays[tm.tm_wday], tm.tm_mday, kMonths[tm.tm_mon],
-                                tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    size = n > 0 ? static_cast<size_t>(n) : 0;
+    text = HttpDate(now);
     second = now;
   }
-  return std::string_view(text, size);
+  return text;
 }
 
 // Beast's request parser writing straight into a Request that the session reuses: no
@@ -122,8 +112,8 @@ class RequestParser : public bhttp::basic_parser<true> {
   bhttp::verb verb() const { return verb_; }
 
  private:
-  void on_request_impl(bhttp::verb method, beast::string_view method_str,
-                       beast::string_view target, int, beast::error_code&) override {
+  void on_request_impl(bhttp::verb method, beast::string_view method_str, beast::string_view target,
+                       int, beast::error_code&) override {
     verb_ = method;
     r_->method.assign(method_str.data(), method_str.size());
     r_->target.assign(target.data(), target.size());
@@ -324,7 +314,8 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     }
     size_t count = 0;
     if (out_.head_sent < head_.size()) {
-      buffers_[count++] = asio::buffer(head_.data() + out_.head_sent, head_.size() - out_.head_sent);
+      buffers_[count++] =
+          asio::buffer(head_.data() + out_.head_sent, head_.size() - out_.head_sent);
     }
     if (out_.file) {
       const Status read = ReadChunk();
@@ -335,10 +326,9 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
       if (!bytes.empty()) buffers_[count++] = asio::buffer(bytes.data(), bytes.size());
     }
     // The span views buffers_, a member, so it outlives the write.
-    asio::async_write(socket_, std::span<const asio::const_buffer>(buffers_.data(), count),
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnWrite(ec);
-                      });
+    asio::async_write(
+        socket_, std::span<const asio::const_buffer>(buffers_.data(), count),
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
   }
 
   std::string_view Payload() const {
@@ -383,10 +373,9 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
       const Status read = ReadChunk();
       if (!read.ok()) return Close();
       Touch(options_.timeout_seconds);
-      return asio::async_write(socket_, asio::buffer(chunk_.data(), chunk_size_),
-                               [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                                 self->OnWrite(ec);
-                               });
+      return asio::async_write(
+          socket_, asio::buffer(chunk_.data(), chunk_size_),
+          [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
     }
     Done(false);
   }
@@ -470,8 +459,8 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     const int digits = std::snprintf(number, sizeof number, "%d", resp.status);
     head_.append(number, static_cast<size_t>(std::max(digits, 0)));
     head_.push_back(' ');
-    const beast::string_view reason = bhttp::obsolete_reason(bhttp::int_to_status(
-        static_cast<unsigned>(resp.status)));
+    const beast::string_view reason =
+        bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(resp.status)));
     head_.append(reason.data(), reason.size());
     head_.append("\r\nServer: prep\r\n");
     const auto line = [this](std::string_view name, std::string_view value) {
@@ -484,7 +473,8 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     if (!resp.content_type.empty()) line("Content-Type", resp.content_type);
     // Defaults that a handler's own header replaces.
     if (resp.header_block.empty()) {
-      if (resp.headers.find("Cache-Control") == resp.headers.end()) line("Cache-Control", "no-store");
+      if (resp.headers.find("Cache-Control") == resp.headers.end())
+        line("Cache-Control", "no-store");
       if (resp.headers.find("X-Content-Type-Options") == resp.headers.end()) {
         line("X-Content-Type-Options", "nosniff");
       }
@@ -530,7 +520,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
   Clock::time_point deadline_{};
   bool draining_ = false;  // Close() has run
   bool done_ = false;      // the drain is over
-  int inline_depth_ = 0;  // requests answered in one call chain (pipelining)
+  int inline_depth_ = 0;   // requests answered in one call chain (pipelining)
   beast::flat_buffer buffer_;
   std::shared_ptr<const Router> router_;
   const ServerOptions options_;  // a copy: sessions may outlive a stopped server
@@ -543,9 +533,9 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     std::shared_ptr<const void> owner;
     std::string_view shared;
     std::shared_ptr<const FileRange> file;
-    uint64_t sent = 0;       // bytes of `file` sent or read so far
-    size_t head_sent = 0;    // bytes of head_ sent directly
-    size_t body_sent = 0;    // bytes of an in-memory payload sent directly
+    uint64_t sent = 0;     // bytes of `file` sent or read so far
+    size_t head_sent = 0;  // bytes of head_ sent directly
+    size_t body_sent = 0;  // bytes of an in-memory payload sent directly
     bool keep_alive = false;
   } out_;
   std::array<asio::const_buffer, 2> buffers_;
@@ -646,8 +636,8 @@ struct Server::Impl {
   template <class Executor>
   void Accept(Executor executor_of_next) {
     acceptor->async_accept(
-        executor_of_next,
-        [this](beast::error_code ec, typename tcp::socket::rebind_executor<Executor>::other socket) {
+        executor_of_next, [this](beast::error_code ec,
+                                 typename tcp::socket::rebind_executor<Executor>::other socket) {
           if (!running) return;
           if (!ec) {
             // Responses go out in one write each; Nagle would hold the
@@ -712,6 +702,20 @@ void Server::Stop() {
 uint16_t Server::port() const {
   beast::error_code ec;
   return impl_->acceptor ? impl_->acceptor->local_endpoint(ec).port() : 0;
+}
+
+std::string HttpDate(int64_t seconds) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t t = static_cast<time_t>(seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
 }
 
 }  // namespace prep::http

@@ -166,6 +166,10 @@ class Router {
   Handler fallback_;
 };
 
+// RFC 9110 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of a Unix time, with its own
+// English names: strftime would follow the locale. For Date and Last-Modified.
+std::string HttpDate(int64_t seconds);
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (see Server::port())

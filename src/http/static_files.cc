@@ -9,8 +9,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <list>
@@ -135,21 +135,6 @@ const char* ContentTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
-// RFC 9110 IMF-fixdate, with its own English names: strftime would follow the locale.
-std::string HttpDate(int64_t seconds) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const time_t t = static_cast<time_t>(seconds);
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
-}
-
 // One stored file (FILE or FILE.gz) as it was when opened.
 struct Variant {
   dev_t dev = 0;
@@ -204,7 +189,7 @@ struct Entry {
   const char* content_type = "application/octet-stream";
   Variant plain;
   std::optional<Variant> gz;
-  bool in_memory = false;  // cached: every variant has its bytes or its fd
+  bool in_memory = false;                      // cached: every variant has its bytes or its fd
   std::shared_ptr<std::atomic<int>> open_fds;  // the site's count of cached descriptors
 };
 
@@ -575,7 +560,8 @@ struct StaticSite::Impl {
         }
       }
       // Not cached after all: the descriptors go back to the request.
-      for (auto [v, to] : {std::pair{&entry->plain, &fd}, std::pair{entry->gz ? &*entry->gz : nullptr, &gz}}) {
+      for (auto [v, to] :
+           {std::pair{&entry->plain, &fd}, std::pair{entry->gz ? &*entry->gz : nullptr, &gz}}) {
         if (v != nullptr && v->fd >= 0) {
           *to = Fd(std::exchange(v->fd, -1));
           open_fds->fetch_sub(1, std::memory_order_relaxed);
@@ -631,8 +617,8 @@ int CheckPath(const Request& request, Target* target, bool* directory_form) {
   *directory_form = path.back() == '/';
   if (*directory_form) rel.append(rel.empty() ? "index.html" : "/index.html");
   if (count > 0 && (first == "cortes" || first == "imagenes")) {
-    target->area = first == "cortes" && count == 2 && !*directory_form ? Area::kRewritten
-                                                                       : Area::kImmutable;
+    target->area =
+        first == "cortes" && count == 2 && !*directory_form ? Area::kRewritten : Area::kImmutable;
   } else if (count == 1 && first == "clave-publica.txt") {
     target->area = Area::kRewritten;
   } else {
@@ -730,7 +716,8 @@ Response StaticSite::Serve(const Request& request) const {
   // Which representation: a Range always gets the identity bytes, so that byte offsets mean
   // the same thing whatever the client's Accept-Encoding.
   const std::string_view range = request.HeaderView("range");
-  const bool use_gz = entry->gz && range.empty() && AcceptsGzip(request.HeaderView("accept-encoding"));
+  const bool use_gz =
+      entry->gz && range.empty() && AcceptsGzip(request.HeaderView("accept-encoding"));
   const Variant& v = use_gz ? *entry->gz : entry->plain;
 
   const std::string_view if_none_match = request.HeaderView("if-none-match");

@@ -108,6 +108,14 @@ Status Rechazo(const std::string& clave, const std::string& why) {
 bool Expediente::CapturasCompletas() const { return capturas.size() >= 2; }
 bool Expediente::Discrepancia() const { return capturas.size() >= 2 && !acordados.has_value(); }
 
+bool EsEventoDeActa(std::string_view tipo) {
+  for (std::string_view t : {"acopio", "digitalizacion", "captura", "verificacion",
+                             "orden_recaptura", "orden_redigitalizacion", "cotejo"}) {
+    if (tipo == t) return true;
+  }
+  return false;
+}
+
 std::string TipoDe(const Paso& paso) {
   return std::visit(
       Overloaded{[](const Acopio&) { return std::string("acopio"); },

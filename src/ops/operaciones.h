@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -154,6 +155,10 @@ class Operaciones {
 // Vote values as the events and the API write them: counts as numbers,
 // "ILEGIBLE" and "SIN DATO" as strings.
 nlohmann::ordered_json ValoresJson(const std::vector<domain::CaptureValue>& valores);
+
+// Whether Operaciones::Aplicar takes events of this type (the workflow's; not
+// users, sessions, the audit trail or the election's own events).
+bool EsEventoDeActa(std::string_view tipo);
 
 // The JSON payloads of the events, exposed for tests and the audit export.
 std::string PayloadDe(const Paso& paso);

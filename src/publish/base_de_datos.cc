@@ -149,17 +149,37 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   fin();
 
   // Column header.
-  const std::vector<std::string_view> antes = {
-      "CLAVE_CASILLA", "CLAVE_ACTA", e.ine ? "ID_ENTIDAD" : "ID_ESTADO", e.ine ? "ENTIDAD" : "ESTADO",
-      e.ine ? "ID_DISTRITO_LOCAL" : "ID_DISTRITO", e.ine ? "DISTRITO_LOCAL" : "DISTRITO", "SECCION",
-      "ID_CASILLA", "TIPO_CASILLA", "EXT_CONTIGUA", "UBICACION_CASILLA", "TIPO_ACTA",
-      "TOTAL_BOLETAS_SOBRANTES", "TOTAL_PERSONAS_VOTARON", "TOTAL_REP_PARTIDO_CI_VOTARON",
-      "TOTAL_VOTOS_SACADOS"};
-  const std::vector<std::string_view> despues = {
-      "TOTAL_VOTOS_ASENTADO", "TOTAL_VOTOS_CALCULADO", "LISTA_NOMINAL", "REPRESENTANTES_PP_CI",
-      "OBSERVACIONES", "CONTABILIZADA", "MECANISMOS_TRASLADO", e.ine ? "CODIGO_INTEGRIDAD" : "SHA",
-      "FECHA_HORA_ACOPIO", "FECHA_HORA_CAPTURA", "FECHA_HORA_VERIFICACION", "ORIGEN",
-      "DIGITALIZACION", "TIPO_DOCUMENTO", "COTEJADA"};
+  const std::vector<std::string_view> antes = {"CLAVE_CASILLA",
+                                               "CLAVE_ACTA",
+                                               e.ine ? "ID_ENTIDAD" : "ID_ESTADO",
+                                               e.ine ? "ENTIDAD" : "ESTADO",
+                                               e.ine ? "ID_DISTRITO_LOCAL" : "ID_DISTRITO",
+                                               e.ine ? "DISTRITO_LOCAL" : "DISTRITO",
+                                               "SECCION",
+                                               "ID_CASILLA",
+                                               "TIPO_CASILLA",
+                                               "EXT_CONTIGUA",
+                                               "UBICACION_CASILLA",
+                                               "TIPO_ACTA",
+                                               "TOTAL_BOLETAS_SOBRANTES",
+                                               "TOTAL_PERSONAS_VOTARON",
+                                               "TOTAL_REP_PARTIDO_CI_VOTARON",
+                                               "TOTAL_VOTOS_SACADOS"};
+  const std::vector<std::string_view> despues = {"TOTAL_VOTOS_ASENTADO",
+                                                 "TOTAL_VOTOS_CALCULADO",
+                                                 "LISTA_NOMINAL",
+                                                 "REPRESENTANTES_PP_CI",
+                                                 "OBSERVACIONES",
+                                                 "CONTABILIZADA",
+                                                 "MECANISMOS_TRASLADO",
+                                                 e.ine ? "CODIGO_INTEGRIDAD" : "SHA",
+                                                 "FECHA_HORA_ACOPIO",
+                                                 "FECHA_HORA_CAPTURA",
+                                                 "FECHA_HORA_VERIFICACION",
+                                                 "ORIGEN",
+                                                 "DIGITALIZACION",
+                                                 "TIPO_DOCUMENTO",
+                                                 "COTEJADA"};
   bool primero = true;
   for (auto n : antes) {
     if (!primero) sep();
@@ -177,6 +197,21 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   fin();
 
   std::vector<std::string> distritos;  // names, by id, computed once
+  // MECANISMOS_TRASLADO to DIGITALIZACION: what the operation recorded, the
+  // same for actas in and out of the catálogo (only the empty SHA differs).
+  auto registro = [&](const ActaPublicada& a, std::string_view sha) {
+    Texto(out, a.mecanismos_traslado, e.sep);
+    sep();
+    out.append(sha);
+    for (int64_t ms : {a.hora_acopio_ms, a.hora_captura_ms, a.hora_verificacion_ms}) {
+      sep();
+      out.append(Hora(ms, offset, e));
+    }
+    sep();
+    out.append(a.origen);
+    sep();
+    out.append(a.digitalizacion);
+  };
   for (const ActaPublicada& a : corte.actas) {
     const std::string_view q1 = e.ine ? "'" : "=\"";
     const std::string_view q2 = e.ine ? "'" : "\"";
@@ -206,19 +241,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
       sep();
       out.append("2");
       sep();
-      Texto(out, a.mecanismos_traslado, e.sep);
-      sep();
-      out.append(a.sha256);
-      sep();
-      out.append(Hora(a.hora_acopio_ms, offset, e));
-      sep();
-      out.append(Hora(a.hora_captura_ms, offset, e));
-      sep();
-      out.append(Hora(a.hora_verificacion_ms, offset, e));
-      sep();
-      out.append(a.origen);
-      sep();
-      out.append(a.digitalizacion);
+      registro(a, a.sha256);
       sep();
       Texto(out, a.tipo_documento, e.sep);
       sep();
@@ -262,8 +285,8 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     sep();
     out.append(acta.id.tipo_acta);
     // Boletas block.
-    for (const auto* v : {&a.boletas_sobrantes, &a.personas_votaron, &a.representantes_votaron,
-                          &a.votos_sacados}) {
+    for (const auto* v :
+         {&a.boletas_sobrantes, &a.personas_votaron, &a.representantes_votaron, &a.votos_sacados}) {
       sep();
       if (!a.capturada) {
         out.append("-");
@@ -312,19 +335,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
       out.append("-");
     }
     sep();
-    Texto(out, a.mecanismos_traslado, e.sep);
-    sep();
-    out.append(a.sha256.empty() && e.ine ? "-" : a.sha256);
-    sep();
-    out.append(Hora(a.hora_acopio_ms, offset, e));
-    sep();
-    out.append(Hora(a.hora_captura_ms, offset, e));
-    sep();
-    out.append(Hora(a.hora_verificacion_ms, offset, e));
-    sep();
-    out.append(a.origen);
-    sep();
-    out.append(a.digitalizacion);
+    registro(a, a.sha256.empty() && e.ine ? "-" : a.sha256);
     sep();
     if (a.capturada && !sin_acta) Texto(out, a.tipo_documento, e.sep);
     sep();
@@ -400,7 +411,8 @@ std::string Leeme(const Corte& corte, DialectoBase dialecto) {
   l("A. CONTENIDO DEL ARCHIVO ZIP");
   l();
   l("El PREP permite la descarga de la base de datos a través de un archivo zip que contiene los");
-  l("archivos de resultados, en formato CSV, la descripción de las variables (LEÉME) y el catálogo");
+  l("archivos de resultados, en formato CSV, la descripción de las variables (LEÉME) y el "
+    "catálogo");
   l("de candidaturas.");
   l();
   l("B. NOMBRES DE LOS ARCHIVOS");
@@ -417,7 +429,8 @@ std::string Leeme(const Corte& corte, DialectoBase dialecto) {
   l();
   l("C. DESCRIPCIÓN DE LOS ARCHIVOS DE RESULTADOS");
   l();
-  l("C.a Encabezado: nombre de la elección, fecha y hora del corte con su desfase respecto de UTC,");
+  l("C.a Encabezado: nombre de la elección, fecha y hora del corte con su desfase respecto de "
+    "UTC,");
   l("y el bloque de resumen:");
   l();
   const char* resumen[][2] = {
@@ -472,8 +485,9 @@ std::string Leeme(const Corte& corte, DialectoBase dialecto) {
   col("TIPO_CASILLA", "B básica, C contigua, E extraordinaria, S especial.");
   col("EXT_CONTIGUA", "Número de casilla contigua a una extraordinaria.");
   col("UBICACION_CASILLA", "1 urbana, 2 no urbana.");
-  col("TIPO_ACTA", "Tipo de acta: mayoría relativa o, en casilla especial, representación "
-                   "proporcional.");
+  col("TIPO_ACTA",
+      "Tipo de acta: mayoría relativa o, en casilla especial, representación "
+      "proporcional.");
   col("TOTAL_BOLETAS_SOBRANTES", "Total de boletas no usadas y canceladas.");
   col("TOTAL_PERSONAS_VOTARON", "Total de personas que votaron.");
   col("TOTAL_REP_PARTIDO_CI_VOTARON",
@@ -522,8 +536,9 @@ std::string Leeme(const Corte& corte, DialectoBase dialecto) {
       "contabiliza); Todos los campos ilegibles, Todos los campos vacíos o Todos ilegibles o "
       "sin dato (no se contabiliza); Sin acta con su motivo (no se contabiliza); Fuera de "
       "catálogo. Varias se separan con coma.");
-  col("CONTABILIZADA", "1 contabilizada; 0 no contabilizada (la razón está en OBSERVACIONES); 2 "
-                       "fuera de catálogo; \"-\" aún no capturada.");
+  col("CONTABILIZADA",
+      "1 contabilizada; 0 no contabilizada (la razón está en OBSERVACIONES); 2 "
+      "fuera de catálogo; \"-\" aún no capturada.");
   col("MECANISMOS_TRASLADO",
       "D dispositivo de apoyo para el traslado; F e I centros de recepción y traslado fijos e "
       "itinerantes; vacío si no se usó ninguno.");
@@ -547,8 +562,8 @@ Status EscribirZip(const std::string& ruta, const std::vector<EntradaZip>& entra
   std::remove(ruta.c_str());
   int err = 0;
   zip_t* za = zip_open(ruta.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  if (za == nullptr) return Status::IoError(ruta + ": cannot create zip (libzip error " +
-                                            std::to_string(err) + ")");
+  if (za == nullptr)
+    return Status::IoError(ruta + ": cannot create zip (libzip error " + std::to_string(err) + ")");
   // Zip entries carry local DOS times: the corte's local time, fixed.
   const time_t mtime = static_cast<time_t>((instante_utc_ms / 1000) + offset_minutos * 60);
   for (const EntradaZip& e : entradas) {

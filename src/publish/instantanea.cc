@@ -9,15 +9,6 @@ namespace {
 
 constexpr size_t kLote = 4096;
 
-// Only the workflow's events change an acta; users, sessions, the audit trail
-// and the election's own events do not.
-bool EsEventoDeActa(const std::string& tipo) {
-  static const std::set<std::string> kTipos = {
-      "acopio",          "digitalizacion",         "captura", "verificacion",
-      "orden_recaptura", "orden_redigitalizacion", "cotejo"};
-  return kTipos.contains(tipo);
-}
-
 }  // namespace
 
 std::vector<uint8_t> ColumnasQueAplican(const Contienda& k, int distrito) {
@@ -68,7 +59,7 @@ Instantanea::Instantanea(std::shared_ptr<const Contienda> contienda, ops::Ajuste
 
 Status Instantanea::AvanzarHasta(store::Store& store, int64_t instante) {
   auto aplicar = [&](const store::Event& e) -> Status {
-    if (!EsEventoDeActa(e.type)) return Status::Ok();
+    if (!ops::EsEventoDeActa(e.type)) return Status::Ok();
     const bool nueva = ops_.Buscar(e.acta) == nullptr;
     PREP_RETURN_IF_ERROR(ops_.Aplicar(e));
     if (nueva && !contienda_->catalogo.FindActa(e.acta)) fuera_de_catalogo_.push_back(e.acta);

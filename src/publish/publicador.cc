@@ -18,6 +18,7 @@
 #include "publish/json_texto.h"
 #include "publish/sitio.h"
 #include "store/imagenes.h"
+#include "store/store.h"
 
 namespace prep::publish {
 namespace {
@@ -27,7 +28,6 @@ namespace fs = std::filesystem;
 // Text files at most this large get a .gz sibling; larger ones (the acta
 // records of a national election) are downloaded whole and rarely.
 constexpr size_t kMaxBytesGzip = 4 << 20;
-constexpr char kCeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 std::string ErrnoTexto() { return std::strerror(errno); }
 
@@ -54,15 +54,6 @@ Status EscribirArchivo(const fs::path& p, std::string_view bytes) {
     hecho += static_cast<size_t>(n);
   }
   if (::close(fd) != 0) return Status::IoError(p.string() + ": cannot close: " + ErrnoTexto());
-  return Status::Ok();
-}
-
-Status SincronizarCarpeta(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(p.string() + ": cannot open: " + ErrnoTexto());
-  const int r = ::fsync(fd);
-  ::close(fd);
-  if (r != 0) return Status::IoError(p.string() + ": fsync: " + ErrnoTexto());
   return Status::Ok();
 }
 
@@ -656,7 +647,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     m.Texto(ultimo_id_);
   }
   m.Clave("sha256_manifest");
-  m.Texto(ultimo_sha256_manifest_.empty() ? std::string(kCeros) : ultimo_sha256_manifest_);
+  m.Texto(ultimo_sha256_manifest_.empty() ? std::string(store::kGenesisHash)
+                                          : ultimo_sha256_manifest_);
   m.CerrarObjeto();
   m.Clave("merkle");
   m.AbrirObjeto();
@@ -699,7 +691,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   PREP_RETURN_IF_ERROR(SincronizarSistema(tmp));
   fs::rename(tmp, destino, ec);
   if (ec) return Status::IoError(destino.string() + ": cannot rename: " + ec.message());
-  PREP_RETURN_IF_ERROR(SincronizarCarpeta(raiz / "cortes"));
+  PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
 
   const std::string sha256_manifest = store::Sha256Hex(manifest);
   nlohmann::ordered_json entrada{{"id", info.id},
@@ -738,7 +730,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     fs::rename(t, raiz / "actual", ec);
     if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
   }
-  PREP_RETURN_IF_ERROR(SincronizarCarpeta(raiz));
+  PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
 
   indice_ = std::move(indice);
   ultimo_id_ = info.id;

@@ -8,13 +8,12 @@
 
 #include "publish/firma.h"
 #include "store/imagenes.h"
+#include "store/store.h"
 
 namespace prep::publish {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr char kCeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 class Carpeta final : public Fuente {
  public:
@@ -222,7 +221,7 @@ Result<Verificado> VerificarEspejoJson(Fuente& f, const OpcionesVerificacion& o)
   }
   Estado e;
   std::string anterior_id;
-  std::string anterior_sha = kCeros;
+  std::string anterior_sha = store::kGenesisHash;
   for (const auto& c : indice["cortes"]) {
     const std::string id = Texto(c, "id");
     if (id.empty() || id.find('/') != std::string::npos || id.find("..") != std::string::npos) {

@@ -24,6 +24,8 @@ Status SyncPath(const std::string& path, int flags) {
 
 }  // namespace
 
+Status SincronizarCarpeta(const std::string& dir) { return SyncPath(dir, O_RDONLY | O_DIRECTORY); }
+
 Result<TipoImagen> TipoPorContenido(std::string_view b) {
   if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
     return TipoImagen::kPng;
@@ -117,7 +119,7 @@ Result<ImagenGuardada> GuardarImagen(const std::string& folder, std::string_view
     ::unlink(tmp.c_str());
     return Status::IoError(final_path + ": rename failed: " + std::strerror(errno));
   }
-  PREP_RETURN_IF_ERROR(SyncPath(dir, O_RDONLY | O_DIRECTORY));
+  PREP_RETURN_IF_ERROR(SincronizarCarpeta(dir));
   return out;
 }
 

@@ -31,6 +31,9 @@ std::string_view ExtensionDe(TipoImagen t);
 std::string_view MimeDe(TipoImagen t);
 std::string Sha256Hex(std::string_view bytes);
 
+// fsync of a folder, so that the names created or renamed in it are durable.
+Status SincronizarCarpeta(const std::string& dir);
+
 // Validates and stores `bytes` under `folder` (created if needed). Durable on
 // return: the file and its folder are fsynced.
 Result<ImagenGuardada> GuardarImagen(const std::string& folder, std::string_view bytes);

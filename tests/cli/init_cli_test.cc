@@ -7,6 +7,8 @@
 #include <fstream>
 #include <regex>
 
+#include "cli/prep_cli.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -16,11 +18,7 @@ const std::string kExample = (fs::path(__FILE__).parent_path().parent_path().par
                                  .string();
 const std::string kPassword = "Clave-de-prueba-2020";
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using prep::testing::Outcome;
 
 class InitCli : public ::testing::Test {
  protected:
@@ -33,17 +31,7 @@ class InitCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   Outcome Prep(const std::string& args, const std::string& input = "") {
-    const std::string out = (dir_ / "stdout").string();
-    const std::string err = (dir_ / "stderr").string();
-    const std::string cmd = "printf '" + input + "' | " + std::string(PREP_BINARY) + " " + args +
-                            " >" + out + " 2>" + err;
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream a(out), b(err);
-    o.out.assign(std::istreambuf_iterator<char>(a), {});
-    o.err.assign(std::istreambuf_iterator<char>(b), {});
-    return o;
+    return prep::testing::RunPrep(dir_, args, input);
   }
   fs::path dir_;
 };

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/prep_cli.h"
 #include "http/client.h"
 
 namespace {
@@ -24,15 +25,8 @@ const std::string kExample = (fs::path(__FILE__).parent_path().parent_path().par
                                  .string();
 const std::string kPassword = "Clave-de-prueba-2020";
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Leer(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using prep::testing::LeerArchivo;
+using prep::testing::Outcome;
 
 class PublishCli : public ::testing::Test {
  protected:
@@ -45,15 +39,7 @@ class PublishCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   Outcome Prep(const std::string& args, const std::string& input = "") {
-    const std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    const std::string cmd = "printf '" + input + "' | " + std::string(PREP_BINARY) + " " + args +
-                            " >" + out + " 2>" + err;
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = Leer(out);
-    o.err = Leer(err);
-    return o;
+    return prep::testing::RunPrep(dir_, args, input);
   }
   fs::path dir_;
 };
@@ -67,15 +53,16 @@ TEST_F(PublishCli, InitMakesTwoKeyPairsPublishSignsWithTheModesKeyAndVerifyNames
     ASSERT_EQ(::stat((claves / k).c_str(), &st), 0) << k;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << k << ": a signing key readable by others";
   }
-  const std::string vivo = Leer(claves / "vivo.pub"), sim = Leer(claves / "simulacro.pub");
+  const std::string vivo = LeerArchivo(claves / "vivo.pub"),
+                    sim = LeerArchivo(claves / "simulacro.pub");
   EXPECT_EQ(vivo.size(), 65u);
   EXPECT_NE(vivo, sim);
 
   auto p = Prep("publish --data " + data);
   ASSERT_EQ(p.exit_code, 0) << p.err;
   const fs::path pub = fs::path(data) / "publicacion";
-  EXPECT_EQ(Leer(pub / "clave-publica.txt"), sim) << "a simulacro signed with the live key";
-  auto m = json::parse(Leer(pub / "actual" / "manifest.json"));
+  EXPECT_EQ(LeerArchivo(pub / "clave-publica.txt"), sim) << "a simulacro signed with the live key";
+  auto m = json::parse(LeerArchivo(pub / "actual" / "manifest.json"));
   EXPECT_TRUE(m["simulacro"].get<bool>());
 
   auto v = Prep("verify " + pub.string());
@@ -96,7 +83,7 @@ TEST_F(PublishCli, InitMakesTwoKeyPairsPublishSignsWithTheModesKeyAndVerifyNames
     }
   }
   ASSERT_FALSE(pagina.empty());
-  std::string bytes = Leer(pagina);
+  std::string bytes = LeerArchivo(pagina);
   bytes[bytes.size() / 3] ^= 1;
   std::ofstream(pagina, std::ios::binary | std::ios::trunc) << bytes;
   auto mal = Prep("verify " + pub.string());
@@ -153,14 +140,14 @@ TEST_F(PublishCli, ServeServesTheSiteAndACoordinadorForcesADrillCorte) {
   uint16_t port = 0;
   for (int i = 0; i < 100 && port == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const std::string out = Leer(log);
+    const std::string out = LeerArchivo(log);
     const std::string marca = "sitio público en http://127.0.0.1:";
     const size_t at = out.find(marca);
     if (at != std::string::npos) {
       port = static_cast<uint16_t>(std::atoi(out.c_str() + at + marca.size()));
     }
   }
-  ASSERT_NE(port, 0) << Leer(log);
+  ASSERT_NE(port, 0) << LeerArchivo(log);
 
   // Nothing published yet: no site, and no error either.
   EXPECT_EQ(prep::testing::Fetch(port, "GET", "/").status, 404);
