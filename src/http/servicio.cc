@@ -14,6 +14,9 @@
 namespace prep::http {
 namespace {
 
+// A work-queue claim: payload {"fase", "expira_ms"}.
+constexpr char kReclamo[] = "reclamo";
+
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -160,7 +163,22 @@ struct Servicio::Impl {
     std::string usuario;
     int64_t expira_ms = 0;
   };
+  // By "<clave>/<fase>". Each claim is an event in the log ("reclamo"), so a
+  // restart neither hands a claimed acta to someone else nor forgets whose it is.
   std::map<std::string, Reclamo> reclamos;  // guarded by mu
+
+  // The person's work on the acta is done: their claims on it end.
+  void Liberar(const std::string& clave, const std::string& usuario) {
+    for (const char* fase : {"/captura", "/verificacion"}) {
+      auto it = reclamos.find(clave + fase);
+      if (it != reclamos.end() && it->second.usuario == usuario) reclamos.erase(it);
+    }
+  }
+  void AplicarReclamo(const store::Event& e) {
+    const json p = json::parse(e.payload, nullptr, false);
+    if (!p.is_object()) return;
+    reclamos[e.acta + "/" + p.value("fase", "")] = {e.actor, p.value("expira_ms", int64_t{0})};
+  }
   std::shared_ptr<Router> router;
 
   int64_t Ahora() const { return opciones.reloj(); }
@@ -248,7 +266,7 @@ struct Servicio::Impl {
         if (!reserved.ok()) return FromStatus(reserved.status());
         ticket = std::move(*reserved);
         if (Status st = ops->Aplicar(ticket->event()); !st.ok()) return FromStatus(st);
-        reclamos.erase(clave);
+        Liberar(clave, usuario->nombre);
         audit = bitacora->Reservar({Ahora(), usuario->nombre, usuario->sitio,
                                     std::string(auth::NombreAccion(accion)), clave, true, ""});
       }
@@ -357,11 +375,14 @@ Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo,
     if (batch.empty()) break;
     for (const store::Event& e : batch) {
       if (e.type == "auditoria" || e.type.rfind("eleccion_", 0) == 0) continue;
-      if (auth::EsEventoUsuario(e.type)) {
+      if (e.type == kReclamo) {
+        impl->AplicarReclamo(e);
+      } else if (auth::EsEventoUsuario(e.type)) {
         PREP_RETURN_IF_ERROR(
             impl->directorio->Aplicar({e.type, e.actor, e.site, e.at_ms, e.payload}));
       } else {
         PREP_RETURN_IF_ERROR(impl->ops->Aplicar(e));
+        if (ops::EsEventoDeActa(e.type)) impl->Liberar(e.acta, e.actor);
       }
     }
     next = batch.back().seq + 1;
@@ -529,28 +550,47 @@ void Servicio::Impl::Rutas() {
       return Response::Error(403, "forbidden", "su rol no permite " + fase);
     }
     const int64_t now = self->Ahora();
-    std::lock_guard<std::mutex> lock(self->mu);
-    for (const auto& acta : self->ops->catalogo().actas) {
-      const std::string clave = acta.clave.empty() ? acta.id.Clave() : acta.clave;
-      const ops::Expediente* x = self->ops->Buscar(clave);
-      if (x == nullptr || x->sin_acta || x->verificada || x->capturistas.count(u->nombre)) continue;
-      const bool lista =
-          fase == "captura" ? x->Digitalizada() && x->capturas.size() < 2 : x->CapturasCompletas();
-      if (!lista) continue;
-      if (!auth::Autorizar(*u, accion, self->SitioObjetivo(*u, clave)).permitido) continue;
-      auto rc = self->reclamos.find(clave + "/" + fase);
-      if (rc != self->reclamos.end() && rc->second.usuario != u->nombre &&
-          rc->second.expira_ms > now)
-        continue;
-      self->reclamos[clave + "/" + fase] = {u->nombre, now + self->opciones.reclamo_ms};
-      ordered_json j{{"clave_acta", clave}, {"reclamo_expira_ms", now + self->opciones.reclamo_ms}};
-      j["imagen"] = x->imagenes.empty() ? "" : x->imagenes.back().sha256;
-      ordered_json cols = ordered_json::array();
-      for (const auto& c : self->ops->catalogo().columns) cols.push_back(c.name);
-      j["columnas"] = cols;
-      return Response::Json(200, j.dump());
+    std::unique_ptr<store::Ticket> ticket;
+    ordered_json j{{"clave_acta", nullptr}};
+    {
+      std::lock_guard<std::mutex> lock(self->mu);
+      for (const auto& acta : self->ops->catalogo().actas) {
+        const std::string clave = acta.clave.empty() ? acta.id.Clave() : acta.clave;
+        const ops::Expediente* x = self->ops->Buscar(clave);
+        if (x == nullptr || x->sin_acta || x->verificada || x->capturistas.count(u->nombre))
+          continue;
+        const bool lista = fase == "captura" ? x->Digitalizada() && x->capturas.size() < 2
+                                             : x->CapturasCompletas();
+        if (!lista) continue;
+        if (!auth::Autorizar(*u, accion, self->SitioObjetivo(*u, clave)).permitido) continue;
+        auto rc = self->reclamos.find(clave + "/" + fase);
+        if (rc != self->reclamos.end() && rc->second.usuario != u->nombre &&
+            rc->second.expira_ms > now)
+          continue;
+        const int64_t expira = now + self->opciones.reclamo_ms;
+        const std::string payload = ordered_json{{"fase", fase}, {"expira_ms", expira}}.dump();
+        auto reservado = self->store->Reserve(
+            {kReclamo, clave, u->nombre, u->sitio, now, payload,
+             "r-" + store::Sha256Hex(u->nombre + "\n" + clave + "\n" + payload)});
+        if (!reservado.ok()) return FromStatus(reservado.status());
+        ticket = std::move(*reservado);
+        self->AplicarReclamo(ticket->event());
+        j = {{"clave_acta", clave}, {"reclamo_expira_ms", expira}};
+        j["imagen"] = x->imagenes.empty() ? "" : x->imagenes.back().sha256;
+        ordered_json cols = ordered_json::array();
+        for (const auto& c : self->ops->catalogo().columns) cols.push_back(c.name);
+        j["columnas"] = cols;
+        break;
+      }
     }
-    return Response::Json(200, R"({"clave_acta":null})");
+    // The claim is answered once it is on disk, outside the lock (group commit).
+    if (ticket) {
+      if (Status st = self->store->Wait(*ticket); !st.ok()) {
+        std::fprintf(stderr, "prep: the event log cannot be written: %s\n", st.message().c_str());
+        std::abort();
+      }
+    }
+    return Response::Json(200, j.dump());
   });
 
   router->Add("GET", "/api/v1/imagenes/{sha}", [self](const Request& r) {

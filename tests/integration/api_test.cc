@@ -61,21 +61,9 @@ class ApiTest : public ::testing::Test {
                       return Status::Ok();
                     })
                     .ok());
-    http::ServicioOpciones o;
-    o.data_dir = dir_.string();
-    o.reloj = [this] { return reloj_.load(); };
-    o.directorio.password = auth::PasswordParams{1, 8192};  // argon2id, cheap for tests
-    for (int d = 1; d <= 15; ++d)
-      o.sedes["CATD" + std::string(d < 10 ? "0" : "") + std::to_string(d)] = {"CATD", d};
-    o.sedes["CCV01"] = {"CCV", 0};
-    auto s = http::Servicio::Abrir(std::move(*cat), std::move(o));
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    servicio_ = std::move(*s);
+    catalogo_ = std::move(*cat);
+    Abrir();
     ASSERT_TRUE(servicio_->directorio().CrearPrimerAdministrador("admin", kPassword, reloj_).ok());
-    http::ServerOptions so;
-    so.max_body_bytes = 2 << 20;
-    server_ = std::make_unique<http::Server>(so, servicio_->Rutas());
-    ASSERT_TRUE(server_->Start().ok());
     admin_ = Login("admin");
     for (auto [nombre, rol, sitio] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"acopio1", "acopiador", "CATD01"},
@@ -94,6 +82,33 @@ class ApiTest : public ::testing::Test {
       tokens_[nombre] = Login(nombre);
     }
   }
+  // Opens the service on dir_ (rebuilding its state from the log) and serves it.
+  void Abrir() {
+    http::ServicioOpciones o;
+    o.data_dir = dir_.string();
+    o.reloj = [this] { return reloj_.load(); };
+    o.directorio.password = auth::PasswordParams{1, 8192};  // argon2id, cheap for tests
+    for (int d = 1; d <= 15; ++d)
+      o.sedes["CATD" + std::string(d < 10 ? "0" : "") + std::to_string(d)] = {"CATD", d};
+    o.sedes["CCV01"] = {"CCV", 0};
+    auto s = http::Servicio::Abrir(catalogo_, std::move(o));
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    servicio_ = std::move(*s);
+    http::ServerOptions so;
+    so.max_body_bytes = 2 << 20;
+    server_ = std::make_unique<http::Server>(so, servicio_->Rutas());
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  // A restart: sessions live in memory, so everyone logs in again.
+  void Reiniciar() {
+    server_->Stop();
+    server_.reset();
+    servicio_.reset();
+    Abrir();
+    admin_ = Login("admin");
+    for (auto& [nombre, token] : tokens_) token = Login(nombre);
+  }
+
   void TearDown() override {
     if (server_) server_->Stop();
     servicio_.reset();
@@ -139,6 +154,7 @@ class ApiTest : public ::testing::Test {
   std::string Acta(const FilaQroo& f) const { return "/api/v1/actas/" + f.clave; }
 
   fs::path dir_;
+  domain::Catalogo catalogo_;
   std::atomic<int64_t> reloj_{1'571'000'000'000};
   std::unique_ptr<http::Servicio> servicio_;
   std::unique_ptr<http::Server> server_;
@@ -309,6 +325,39 @@ TEST_F(ApiTest, WorkQueueNeverHandsOneActaToTwoPeopleAndTakesBackExpiredClaims) 
   EXPECT_TRUE(json::parse(v.body)["clave_acta"].is_null());
   // An acopiador has no capture queue.
   EXPECT_EQ(Post(tokens_["acopio1"], "/api/v1/cola/captura", "", "").status, 403);
+}
+
+TEST_F(ApiTest, WorkQueueClaimsSurviveARestartAndEndWhenTheWorkIsDone) {
+  for (int i = 0; i < 2; ++i) {
+    const FilaQroo& f = filas_[static_cast<size_t>(i)];
+    ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+    ASSERT_EQ(Post(tokens_["digi1"], Acta(f) + "/imagenes", Png(f.clave), "img" + f.clave).status,
+              201);
+  }
+  auto next = [&](const std::string& u) {
+    auto r = Post(tokens_.at(u), "/api/v1/cola/captura", "", "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false)["clave_acta"];
+  };
+  const json a = next("ana");
+  const json b = next("beto");
+  ASSERT_TRUE(a.is_string() && b.is_string());
+  ASSERT_NE(a, b);
+  Reiniciar();
+  // After the restart both claims hold: carla gets nothing, ana and beto keep theirs.
+  EXPECT_TRUE(next("carla").is_null());
+  EXPECT_EQ(next("ana"), a);
+  EXPECT_EQ(next("beto"), b);
+  // ana captures her acta: her claim ends with it, so carla can take it now
+  // for its second capture, without waiting for the claim to expire.
+  const FilaQroo& fa = filas_[0].clave == a.get<std::string>() ? filas_[0] : filas_[1];
+  ASSERT_EQ(As("ana", Acta(fa) + "/capturas", Valores(fa).dump()).status, 201);
+  EXPECT_EQ(next("carla"), a);
+  // ... and that too survives a restart; ana, who captured it, is not offered it.
+  Reiniciar();
+  EXPECT_EQ(next("carla"), a);
+  EXPECT_TRUE(next("ana").is_null());
+  EXPECT_TRUE(servicio_->store().VerifyChain().ok());
 }
 
 TEST_F(ApiTest, AdministradorManagesUsersAndOthersCannot) {
