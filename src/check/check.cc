@@ -23,6 +23,11 @@ constexpr ObservacionSet kTodos = {Observacion::kTodosIlegibles, Observacion::kT
 // What one thread gathers over its slice of the acta table.
 struct Accumulator {
   domain::LevelTally tally;
+  // As our classifier would publish it; the mixed ILEGIBLE/SIN DATO actas
+  // wait in `mixto` (as contabilizadas [1] and as not [0]) until the file's
+  // convention is known.
+  domain::LevelTally reclasificado;
+  domain::LevelTally mixto[2];
   ActaCounts actas;
   Reclassification reclass;
   domain::ActaCaptura captura;  // applicable vote columns only
@@ -83,7 +88,10 @@ Status Accumulator::Visit(const ActaRecord& acta) {
 
   if (!acta.observacion.recognised)
     ++reclass.unrecognised_observaciones[std::string(acta.observaciones_raw)];
-  if (!capturada || computos) return Status::Ok();
+  if (!capturada || computos) {
+    reclasificado.Add(input, acta.votos);
+    return Status::Ok();
+  }
 
   if (acta.total_votos_calculado && *acta.total_votos_calculado != sum &&
       acta.kind == RowKind::kContabilizada) {
@@ -114,7 +122,18 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   }
   const domain::Classification ours = domain::Classify(captura, limits);
   const bool published = acta.kind == RowKind::kContabilizada;
+  auto add_ours = [&](domain::LevelTally& t, const domain::Classification& c) {
+    domain::ActaTallyInput mine = input;
+    mine.contabilizada = c.contabilizada;
+    mine.observaciones = c.observaciones;
+    mine.total_votos = c.total_votos_calculado;
+    t.Add(mine, acta.votos);
+  };
   if (ours.observaciones.Has(Observacion::kTodosIlegiblesOSinDato)) {
+    domain::ClassifierSettings contabiliza;
+    contabiliza.mixto_ilegible_sin_dato_contabiliza = true;
+    add_ours(mixto[0], ours);
+    add_ours(mixto[1], domain::Classify(captura, limits, contabiliza));
     ++(published ? reclass.mixto_contabilizadas : reclass.mixto_no_contabilizadas);
     AddTo(mixto_examples[published ? 1 : 0],
           {acta.line, std::string(acta.clave_acta), published, false,
@@ -124,6 +143,7 @@ Status Accumulator::Visit(const ActaRecord& acta) {
   }
   if (ours.contabilizada == published) {
     ++reclass.agree;
+    add_ours(reclasificado, ours);
     return Status::Ok();
   }
   const bool cells_withheld =
@@ -133,8 +153,10 @@ Status Accumulator::Visit(const ActaRecord& acta) {
       });
   if (cells_withheld) {
     ++reclass.unverifiable;
+    reclasificado.Add(input, acta.votos);
     return Status::Ok();
   }
+  add_ours(reclasificado, ours);
   ++reclass.disagree;
   const std::string reason = DisagreementReason(acta, ours);
   ++reclass.reasons[reason];
@@ -159,6 +181,9 @@ void Accumulator::Merge(Accumulator&& o, size_t line_offset) {
     for (auto& e : list) e.line += line_offset;
   }
   tally.Merge(o.tally);
+  reclasificado.Merge(o.reclasificado);
+  mixto[0].Merge(o.mixto[0]);
+  mixto[1].Merge(o.mixto[1]);
   actas.rows += o.actas.rows;
   actas.catalogue += o.actas.catalogue;
   actas.fuera_de_catalogo += o.actas.fuera_de_catalogo;
@@ -236,6 +261,7 @@ void SettleMixto(Accumulator& acc) {
   const int64_t no = rc.mixto_no_contabilizadas;
   if (contab + no == 0) return;
   const bool contabiliza = contab > no;
+  acc.reclasificado.Merge(acc.mixto[contabiliza ? 1 : 0]);
   rc.mixto_convention = contabiliza ? "contabilizada" : "no contabilizada";
   rc.agree += contabiliza ? contab : no;
   const int64_t minority = contabiliza ? no : contab;
@@ -307,6 +333,22 @@ Result<CheckReport> CheckDatabase(const formats::PrepDatabase& db, const CheckOp
   for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
     const auto f = static_cast<SummaryField>(i);
     if (r.published.Get(f) && *r.published.Get(f) != r.recomputed.Get(f)) r.mismatches.push_back(f);
+  }
+
+  // Under our classifier, with the conventions the file follows (C_CS and
+  // LEEME+TODOS where it follows none).
+  if (!r.computos) {
+    domain::TallySettings mine;
+    mine.ultimo_corte = true;
+    mine.participacion = r.participacion == "S_CS" ? domain::Participacion::kSinCasillasEspeciales
+                                                   : domain::Participacion::kAnexo13;
+    mine.inconsistencias = r.inconsistencias == "LEEME" ? domain::LeemeInconsistencias()
+                                                        : domain::PublishedInconsistencias();
+    r.reclasificado = domain::Summarize(acc.reclasificado.counts, mine);
+    for (size_t k = 0; k < layout.vote_columns.size(); ++k) {
+      const int64_t total = k < acc.reclasificado.votos.size() ? acc.reclasificado.votos[k] : 0;
+      r.columnas_reclasificadas.emplace_back(layout.columns[layout.vote_columns[k]].key, total);
+    }
   }
   return r;
 }
@@ -389,6 +431,15 @@ nlohmann::ordered_json ToJson(const CheckReport& r) {
   }
   ordered_json unrecognised = ordered_json::object();
   for (const auto& [k, v] : rc.unrecognised_observaciones) unrecognised[k] = v;
+  ordered_json reclasificado = ordered_json::object();
+  ordered_json columnas_reclasificadas = ordered_json::object();
+  if (!r.computos) {
+    for (int i = 0; i < domain::kSummaryFieldCount; ++i) {
+      const auto f = static_cast<SummaryField>(i);
+      reclasificado[std::string(domain::SummaryFieldName(f))] = value(f, r.reclasificado.Get(f));
+    }
+    for (const auto& [k, v] : r.columnas_reclasificadas) columnas_reclasificadas[k] = v;
+  }
   j["reclassification"] = {{"agree", rc.agree},
                            {"disagree", rc.disagree},
                            {"unverifiable", rc.unverifiable},
@@ -399,7 +450,9 @@ nlohmann::ordered_json ToJson(const CheckReport& r) {
                              {"contabilizadas", rc.mixto_contabilizadas},
                              {"no_contabilizadas", rc.mixto_no_contabilizadas}}},
                            {"total_votos_calculado_differs", rc.total_votos_calculado_differs},
-                           {"unrecognised_observaciones", unrecognised}};
+                           {"unrecognised_observaciones", unrecognised},
+                           {"summary", reclasificado},
+                           {"columns", columnas_reclasificadas}};
   j["exit_code"] = r.ExitCode();
   return j;
 }

@@ -75,6 +75,13 @@ struct CheckReport {
   std::vector<std::pair<std::string, int64_t>> columns;  // vote column key -> total
   ActaCounts actas;
   Reclassification reclassification;
+  // The summary block and vote totals with each captured acta's CONTABILIZADA
+  // and observaciones as OUR classifier gives them (under the conventions the
+  // file follows), where the publisher's are used above: what this database
+  // would say had it been published by `prep`. Actas whose cells were
+  // withheld (unverifiable) keep the publisher's verdict. Empty for cómputos.
+  domain::SummaryBlock reclasificado;
+  std::vector<std::pair<std::string, int64_t>> columnas_reclasificadas;
 
   int ExitCode() const { return mismatches.empty() ? 0 : 1; }
 };

@@ -12,6 +12,7 @@
 #include "check/check.h"
 #include "cli/operacion.h"
 #include "cli/publicacion.h"
+#include "cli/simulacion.h"
 
 namespace {
 
@@ -129,8 +130,8 @@ int main(int argc, char** argv) {
   }
 
   bool final = false;
-  CLI::App* publish = app.add_subcommand(
-      "publish", "Publica un corte ahora (simulacros, o el cierre con --final)");
+  CLI::App* publish =
+      app.add_subcommand("publish", "Publica un corte ahora (simulacros, o el cierre con --final)");
   publish->add_option("--data", data, "carpeta de datos")->required();
   publish->add_flag("--final", final, "el último corte: cierra el PREP");
   publish->add_option("--dialecto", publicar.dialecto, "ieqroo2019 (por omisión) o ine2024");
@@ -145,6 +146,50 @@ int main(int argc, char** argv) {
       ->required();
   verify->add_option("--clave", clave, "clave pública Ed25519 (hex) en la que se confía");
   verify->add_flag("--sin-imagenes", sin_imagenes, "no descarga ni comprueba las imágenes");
+
+  prep::cli::OpcionesDemo demo_o;
+  demo_o.noche.data = "prep-demo";
+  bool salir = false, quedarse = false;
+  CLI::App* demo = app.add_subcommand(
+      "demo",
+      "Una noche de elección simulada (Coahuila 2020, SIMULACRO) con el servidor, el sitio y los "
+      "cortes; se reanuda si se interrumpe");
+  prep::cli::OpcionesSimulacro sim_o;
+  CLI::App* simulacro_cmd = app.add_subcommand(
+      "simulacro", "Un simulacro de la noche con fallas inyectadas, y su informe");
+  prep::cli::OpcionesReplay replay_o;
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Repite, por la API, la noche de una base de datos PREP publicada");
+  for (auto [sub, noche] : {std::pair{demo, &demo_o.noche}, std::pair{simulacro_cmd, &sim_o.noche},
+                            std::pair{replay, &replay_o.noche}}) {
+    sub->add_option("--data", noche->data, "carpeta de la elección simulada");
+    sub->add_option("--minutos", noche->minutos, "minutos reales para toda la noche")
+        ->check(CLI::Range(0.05, 1440.0));
+    sub->add_option("--puerto", noche->puerto, "puerto en 127.0.0.1 (0: uno libre)")
+        ->check(CLI::Range(0, 65535));
+    sub->add_option("--hilos", noche->hilos, "operadores simulados trabajando a la vez")
+        ->check(CLI::Range(1, 64));
+    sub->add_option("--semilla", noche->semilla, "semilla de la noche sintética");
+    sub->add_flag("--desde-cero", noche->desde_cero, "borra la corrida anterior de esa carpeta");
+  }
+  demo->add_option("--config", demo_o.config, "configuración de la elección (TOML)");
+  demo->add_flag("--salir", salir, "termina tras el corte final (sin seguir sirviendo el sitio)");
+  demo->add_flag("--quedarse", quedarse, "sigue sirviendo el sitio tras el corte final");
+  simulacro_cmd->add_option("--config", sim_o.config, "configuración de la elección (TOML)")
+      ->required();
+  simulacro_cmd
+      ->add_option("--fallas", sim_o.fallas, "reinicio, lenta, soltada, duplicado, catd o todas")
+      ->delimiter(',');
+  simulacro_cmd->add_option("--reinicios", sim_o.reinicios, "veces que se mata el servidor")
+      ->check(CLI::Range(0, 100));
+  simulacro_cmd->add_option("--informe", sim_o.informe, "carpeta del informe (DATA/informe)");
+  replay->add_option("ARCHIVO", replay_o.archivo, "base de datos PREP publicada (CSV o zip)")
+      ->required();
+  replay->add_option("--velocidad", replay_o.velocidad,
+                     "veces más rápido que la noche real (0: cabe en --minutos)");
+  replay
+      ->add_option("--cortes-cada", replay_o.cortes_cada_min, "minutos de la elección entre cortes")
+      ->check(CLI::Range(1, 1440));
 
   try {
     app.parse(argc, argv);
@@ -195,5 +240,18 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads, publicar);
   if (publish->parsed()) return prep::cli::Publish(data, final, publicar);
   if (verify->parsed()) return prep::cli::Verify(destino, clave, !sin_imagenes);
+  if (demo->parsed()) {
+    if (salir) demo_o.quedarse = 0;
+    if (quedarse) demo_o.quedarse = 1;
+    return prep::cli::Demo(demo_o);
+  }
+  if (simulacro_cmd->parsed()) {
+    if (sim_o.noche.data.empty()) sim_o.noche.data = "prep-simulacro";
+    return prep::cli::Simulacro(sim_o);
+  }
+  if (replay->parsed()) {
+    if (replay_o.noche.data.empty()) replay_o.noche.data = "prep-replay";
+    return prep::cli::Replay(replay_o);
+  }
   return 2;
 }

@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "base/tiempo.h"
+#include "check/check.h"
 #include "cli/publicacion.h"
 #include "formats/catalogo.h"
 #include "formats/election_config.h"
 #include "formats/prep_database.h"
 #include "formats/source.h"
 #include "http/static_files.h"
+#include "publish/instantanea.h"
+#include "sim/reloj.h"
 #include "store/imagenes.h"
 
 namespace prep::cli {
@@ -159,9 +162,22 @@ Status InitDesdePrepCsv(const std::string& archivo, const std::string& data,
   PREP_ASSIGN_OR_RETURN(auto db,
                         formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
   PREP_RETURN_IF_ERROR(formats::CatalogoFromDatabase(*db).status());
+  // The conventions the file follows (prep check finds them), so that the
+  // cortes of this election count as its publisher did.
+  PREP_ASSIGN_OR_RETURN(check::CheckReport report, check::CheckDatabase(*db, {}));
   PREP_RETURN_IF_ERROR(PrepararCarpeta(data));
   const std::string nombre = fs::path(archivo).filename().string();
   PREP_RETURN_IF_ERROR(Copiar(archivo, (fs::path(data) / "eleccion" / nombre).string()));
+  const nlohmann::ordered_json ajustes{
+      {"participacion", report.participacion == "S_CS" ? "sin_casillas_especiales" : "anexo13"},
+      {"inconsistencias", report.inconsistencias == "LEEME" ? "leeme" : "leeme_y_todos"},
+      {"mixto_ilegible_sin_dato_contabiliza",
+       report.reclassification.mixto_convention == "contabilizada"}};
+  {
+    std::ofstream out(fs::path(data) / "eleccion" / "ajustes.json");
+    out << ajustes.dump(2) << "\n";
+    if (!out) return Status::IoError(data + "/eleccion/ajustes.json: cannot write");
+  }
   return Sellar(data, "prep-csv", "eleccion/" + nombre, o);
 }
 
@@ -199,6 +215,10 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
     e.opciones = OpcionesDe(c);
     e.acuerdos = c.acuerdos;
     e.contienda = publish::ContiendaDe(c);
+    for (const auto& d : e.contienda->catalogo.distritos) {
+      e.opciones.ajustes.columnas_por_distrito[d.id] =
+          publish::ColumnasQueAplican(*e.contienda, d.id);
+    }
     e.catalogo = std::move(c.catalogo);
     return e;
   }
@@ -216,10 +236,42 @@ Result<Eleccion> CargarEleccion(const std::string& data) {
   PREP_ASSIGN_OR_RETURN(auto db,
                         formats::PrepDatabase::Open(files[0].name, std::move(files[0].bytes)));
   PREP_ASSIGN_OR_RETURN(e.catalogo, formats::CatalogoFromDatabase(*db));
+  PREP_ASSIGN_OR_RETURN(e.opciones.ajustes.columnas_por_distrito,
+                        formats::ColumnasPorDistrito(*db));
+  // The conventions found at prep init (absent in folders made before).
+  if (auto a = Leer((fs::path(data) / "eleccion" / "ajustes.json").string()); a.ok()) {
+    const auto j = nlohmann::json::parse(*a, nullptr, false);
+    if (!j.is_object()) return Status::IoError(data + "/eleccion/ajustes.json: not JSON");
+    if (j.value("participacion", "") == "sin_casillas_especiales")
+      k->tally.participacion = domain::Participacion::kSinCasillasEspeciales;
+    k->tally.inconsistencias = j.value("inconsistencias", "") == "leeme"
+                                   ? domain::LeemeInconsistencias()
+                                   : domain::PublishedInconsistencias();
+    e.opciones.ajustes.clasificador.mixto_ilegible_sin_dato_contabiliza =
+        j.value("mixto_ilegible_sin_dato_contabiliza", false);
+  }
   k->catalogo = e.catalogo;
   k->catalogo.RebuildIndex();
   e.contienda = std::move(k);
   return e;
+}
+
+Result<RelojEleccion> RelojDe(const std::string& data, bool simulacro) {
+  RelojEleccion out;
+  out.ahora = AhoraMs;
+  auto r = sim::LeerReloj(data);
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kNotFound) return out;
+    return r.status();
+  }
+  if (!simulacro) {
+    return Status::FailedPrecondition(
+        sim::RutaReloj(data) +
+        ": only a simulacro runs on a simulated clock; this election is live");
+  }
+  out.ahora = [r = *r] { return r.Ahora(AhoraMs()); };
+  out.escala = r->factor;
+  return out;
 }
 
 Result<std::unique_ptr<http::Servicio>> AbrirServicio(const std::string& data) {
@@ -242,8 +294,17 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   };
   auto e = CargarEleccion(data);
   if (!e.ok()) return fail(e.status());
+  auto reloj_eleccion = RelojDe(data, e->simulacro);
+  if (!reloj_eleccion.ok()) return fail(reloj_eleccion.status());
+  const std::function<int64_t()> reloj = reloj_eleccion->ahora;
+  const double escala = reloj_eleccion->escala;
+  if (escala != 1) {
+    std::cout << "prep serve: reloj simulado, " << escala
+              << " veces más rápido; hora de la elección "
+              << FormatearFecha(reloj(), 0, FormatoFecha::kIso8601) << std::endl;
+  }
   e->opciones.data_dir = data;
-  e->opciones.reloj = AhoraMs;
+  e->opciones.reloj = reloj;
   // The publication side needs the store the service opens: it is wired in two steps.
   auto pendiente = std::make_shared<std::function<Result<std::string>(bool)>>();
   e->opciones.forzar_corte = [pendiente](bool final) -> Result<std::string> {
@@ -253,7 +314,8 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   const Eleccion eleccion = *e;
   auto servicio = http::Servicio::Abrir(std::move(e->catalogo), std::move(e->opciones));
   if (!servicio.ok()) return fail(servicio.status());
-  auto publicacion = IniciarPublicacion(data, eleccion, publicar, (*servicio)->store());
+  auto publicacion =
+      IniciarPublicacion(data, eleccion, publicar, (*servicio)->store(), reloj, escala);
   if (!publicacion.ok()) return fail(publicacion.status());
   *pendiente = publicacion->forzar;
 

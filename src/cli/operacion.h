@@ -10,6 +10,7 @@
 // DATA/publicacion/    the published cortes (src/publish/publicador.h)
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,15 @@ Result<publish::ParClaves> LeerClaves(const std::string& data, bool simulacro);
 // Loads the election of DATA (as `prep serve` does).
 Result<Eleccion> CargarEleccion(const std::string& data);
 Result<std::unique_ptr<http::Servicio>> AbrirServicio(const std::string& data);
+
+// The election's clock: the real one, or, for a simulacro with DATA/reloj.json
+// (prep demo, prep simulacro), the accelerated one, `escala` times faster.
+// A live election with a reloj.json is refused.
+struct RelojEleccion {
+  std::function<int64_t()> ahora;
+  double escala = 1;
+};
+Result<RelojEleccion> RelojDe(const std::string& data, bool simulacro);
 
 struct OpcionesPublicar {
   std::string dialecto = "ieqroo2019";  // or "ine2024"

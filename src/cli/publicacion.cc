@@ -42,8 +42,14 @@ Result<publish::OpcionesMotor> OpcionesDeMotor(const std::string& data, const El
 }
 
 Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& e,
-                                       const OpcionesPublicar& publicar, store::Store& store) {
-  PREP_ASSIGN_OR_RETURN(publish::OpcionesMotor o, OpcionesDeMotor(data, e, publicar, AhoraMs));
+                                       const OpcionesPublicar& publicar, store::Store& store,
+                                       std::function<int64_t()> reloj, double escala) {
+  PREP_ASSIGN_OR_RETURN(publish::OpcionesMotor o, OpcionesDeMotor(data, e, publicar, reloj));
+  if (escala != 1 && e.acuerdos) {
+    // An accelerated clock: the margins stay real seconds.
+    o.margen_ms = static_cast<int64_t>(static_cast<double>(o.margen_ms) * escala);
+    o.max_retraso_ms = static_cast<int64_t>(30'000 * escala);
+  }
   PREP_ASSIGN_OR_RETURN(std::unique_ptr<publish::MotorPublicacion> motor,
                         publish::MotorPublicacion::Abrir(std::move(o), store));
   struct Estado {
@@ -51,7 +57,7 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
     std::unique_ptr<publish::MotorPublicacion> motor;
   };
   // Tell the operator where the night stands, in the election's local time.
-  const int64_t ahora = AhoraMs();
+  const int64_t ahora = reloj();
   const publish::Calendario& cal = motor->calendario();
   if (!e.acuerdos) {
     std::cout << "prep serve: elección sin acuerdos de publicación: los cortes se publican con "
@@ -73,10 +79,10 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
   estado->motor = std::move(motor);
   const bool programado = e.acuerdos.has_value();
   Publicacion p;
-  p.tick = [estado, programado] {
+  p.tick = [estado, programado, reloj] {
     if (!programado) return;
     std::lock_guard<std::mutex> l(estado->mu);
-    auto r = estado->motor->Tick(AhoraMs());
+    auto r = estado->motor->Tick(reloj());
     if (!r.ok()) {
       std::cerr << "prep serve: corte: " << r.status().message() << std::endl;
     } else if (*r) {
@@ -85,7 +91,7 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
     }
   };
   const bool simulacro = e.simulacro;
-  p.forzar = [estado, simulacro](bool final) -> Result<std::string> {
+  p.forzar = [estado, simulacro, reloj](bool final) -> Result<std::string> {
     // The live night follows the acuerdos; forcing a corte is a drill's tool
     // (the close of a live PREP is its last scheduled corte, or `prep publish --final`).
     if (!simulacro) {
@@ -94,7 +100,7 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
           "de los acuerdos");
     }
     std::lock_guard<std::mutex> l(estado->mu);
-    PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, estado->motor->Forzar(AhoraMs(), final));
+    PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, estado->motor->Forzar(reloj(), final));
     std::cout << "prep serve: corte " << r.id << " publicado a petición" << std::endl;
     return r.id;
   };
@@ -110,11 +116,13 @@ int Publish(const std::string& data, bool final, const OpcionesPublicar& publica
   if (!e.ok()) return fail(e.status());
   auto store = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
   if (!store.ok()) return fail(store.status());
-  auto o = OpcionesDeMotor(data, *e, publicar, AhoraMs);
+  auto reloj = RelojDe(data, e->simulacro);
+  if (!reloj.ok()) return fail(reloj.status());
+  auto o = OpcionesDeMotor(data, *e, publicar, reloj->ahora);
   if (!o.ok()) return fail(o.status());
   auto motor = publish::MotorPublicacion::Abrir(std::move(*o), **store);
   if (!motor.ok()) return fail(motor.status());
-  auto r = (*motor)->Forzar(AhoraMs(), final);
+  auto r = (*motor)->Forzar(reloj->ahora(), final);
   if (!r.ok()) return fail(r.status());
   std::cout << "prep publish: corte " << r->id << (final ? " (final)" : "") << " en " << r->carpeta
             << "\n  " << r->archivos << " archivos, " << r->bytes

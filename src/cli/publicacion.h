@@ -26,8 +26,12 @@ struct Publicacion {
   std::function<void()> tick;
   std::function<Result<std::string>(bool final)> forzar;
 };
+// `reloj` is the election's clock (the real one, or a simulacro's accelerated
+// one); `escala` is how many of its ms pass per real ms, to keep the
+// engine's margins real seconds.
 Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& eleccion,
-                                       const OpcionesPublicar& publicar, store::Store& store);
+                                       const OpcionesPublicar& publicar, store::Store& store,
+                                       std::function<int64_t()> reloj, double escala = 1);
 
 // A corte now, or the final one. Exit 0 on success, 2 on error.
 int Publish(const std::string& data, bool final, const OpcionesPublicar& publicar);

@@ -116,4 +116,16 @@ Result<domain::Catalogo> CatalogoFromDatabase(const PrepDatabase& db) {
   return cat;
 }
 
+Result<std::map<int, std::vector<uint8_t>>> ColumnasPorDistrito(const PrepDatabase& db) {
+  std::map<int, std::vector<uint8_t>> out;
+  const size_t n = db.layout().vote_columns.size();
+  PREP_RETURN_IF_ERROR(db.ForEachActa([&](const ActaRecord& a) -> Status {
+    if (a.kind == RowKind::kFueraDeCatalogo) return Status::Ok();
+    auto [it, nuevo] = out.try_emplace(a.distrito, n, 0);
+    for (size_t k = 0; k < n && k < a.aplica.size(); ++k) it->second[k] |= a.aplica[k];
+    return Status::Ok();
+  }));
+  return out;
+}
+
 }  // namespace prep::formats

@@ -3,6 +3,10 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <vector>
+
 #include "base/status.h"
 #include "domain/election.h"
 #include "formats/prep_database.h"
@@ -16,5 +20,11 @@ namespace prep::formats {
 // partidos. Lista nominal and representantes come from the rows; the boletas
 // of casillas especiales are not published, so they stay unknown.
 Result<domain::Catalogo> CatalogoFromDatabase(const PrepDatabase& db);
+
+// Per distrito, the vote columns that run there (1) or not (0): a column runs
+// in a distrito when any catalogue row of it has a cell other than "-",
+// empty or "N/A" in that column (a coalición or candidatura independiente is
+// registered per distrito). Vectors indexed like the catálogo's columns.
+Result<std::map<int, std::vector<uint8_t>>> ColumnasPorDistrito(const PrepDatabase& db);
 
 }  // namespace prep::formats

@@ -437,11 +437,16 @@ void Servicio::Impl::Rutas() {
           PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
           ops::Acopio a;
           if (j.contains("sin_acta")) {
-            if (!j["sin_acta"].is_number_integer() || j["sin_acta"] < 0 || j["sin_acta"] > 4) {
-              return Status::InvalidArgument("sin_acta: 0 (hay acta) or a reason 1 to 4");
-            }
-            if (j["sin_acta"] != 0)
+            // true: sin acta, reason not recorded (databases before 2021 give none).
+            if (j["sin_acta"].is_boolean()) {
+              if (j["sin_acta"].get<bool>()) a.sin_acta = domain::SinActaMotivo::kNoEspecificado;
+            } else if (!j["sin_acta"].is_number_integer() || j["sin_acta"] < 0 ||
+                       j["sin_acta"] > 4) {
+              return Status::InvalidArgument(
+                  "sin_acta: 0 (hay acta), a reason 1 to 4, or true (reason not recorded)");
+            } else if (j["sin_acta"] != 0) {
               a.sin_acta = static_cast<domain::SinActaMotivo>(j["sin_acta"].get<int>());
+            }
           }
           if (j.contains("mecanismos_traslado")) {
             if (!j["mecanismos_traslado"].is_string())

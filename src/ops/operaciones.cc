@@ -129,38 +129,43 @@ std::string TipoDe(const Paso& paso) {
 }
 
 std::string PayloadDe(const Paso& paso) {
-  ordered_json j =
-      std::visit(Overloaded{[](const Acopio& a) {
-                              ordered_json o;
-                              o["sin_acta"] = a.sin_acta ? static_cast<int>(*a.sin_acta) : 0;
-                              o["mecanismos_traslado"] = a.mecanismos_traslado;
-                              o["hora_ms"] = a.hora_ms;
-                              return o;
-                            },
-                            [](const Digitalizacion& d) {
-                              return ordered_json{{"sha256", d.sha256},
-                                                  {"origen", d.origen},
-                                                  {"dispositivo", d.dispositivo},
-                                                  {"bytes", d.bytes}};
-                            },
-                            [](const Captura& c) {
-                              return ordered_json{{"valores", ValoresArray(c.valores)}};
-                            },
-                            [](const Verificacion& v) {
-                              return ordered_json{{"aceptar", v.aceptar},
-                                                  {"valores", ValoresArray(v.valores)},
-                                                  {"motivo", v.motivo}};
-                            },
-                            [](const OrdenRecaptura& o) {
-                              return ordered_json{{"motivo", o.motivo}};
-                            },
-                            [](const OrdenRedigitalizacion& o) {
-                              return ordered_json{{"motivo", o.motivo}};
-                            },
-                            [](const Cotejo& c) {
-                              return ordered_json{{"codigo", c.codigo}};
-                            }},
-                 paso);
+  ordered_json j = std::visit(
+      Overloaded{[](const Acopio& a) {
+                   ordered_json o;
+                   // 0: there is an acta; 1-4: sin acta and why; -1: sin
+                   // acta, reason not recorded (kNoEspecificado).
+                   o["sin_acta"] = !a.sin_acta ? 0
+                                   : *a.sin_acta == domain::SinActaMotivo::kNoEspecificado
+                                       ? -1
+                                       : static_cast<int>(*a.sin_acta);
+                   o["mecanismos_traslado"] = a.mecanismos_traslado;
+                   o["hora_ms"] = a.hora_ms;
+                   return o;
+                 },
+                 [](const Digitalizacion& d) {
+                   return ordered_json{{"sha256", d.sha256},
+                                       {"origen", d.origen},
+                                       {"dispositivo", d.dispositivo},
+                                       {"bytes", d.bytes}};
+                 },
+                 [](const Captura& c) {
+                   return ordered_json{{"valores", ValoresArray(c.valores)}};
+                 },
+                 [](const Verificacion& v) {
+                   return ordered_json{{"aceptar", v.aceptar},
+                                       {"valores", ValoresArray(v.valores)},
+                                       {"motivo", v.motivo}};
+                 },
+                 [](const OrdenRecaptura& o) {
+                   return ordered_json{{"motivo", o.motivo}};
+                 },
+                 [](const OrdenRedigitalizacion& o) {
+                   return ordered_json{{"motivo", o.motivo}};
+                 },
+                 [](const Cotejo& c) {
+                   return ordered_json{{"codigo", c.codigo}};
+                 }},
+      paso);
   return j.dump();
 }
 
@@ -204,9 +209,6 @@ Status Operaciones::Validar(const Actor& actor, const Solicitud& s, const Expedi
             if (!MecanismosValidos(a.mecanismos_traslado)) {
               return Status::InvalidArgument("mecanismos_traslado: '" + a.mecanismos_traslado +
                                              "' is not D, F, I or a combination such as F-D-I");
-            }
-            if (a.sin_acta && static_cast<int>(*a.sin_acta) < 1) {
-              return Status::InvalidArgument("sin_acta: the reason must be 1 to 4");
             }
             return Status::Ok();
           },
@@ -314,6 +316,7 @@ Status Operaciones::Aplicar(const store::Event& e) {
       x.acopiada = true;
       const int motivo = p.at("sin_acta").get<int>();
       if (motivo > 0) x.sin_acta = static_cast<domain::SinActaMotivo>(motivo);
+      if (motivo == -1) x.sin_acta = domain::SinActaMotivo::kNoEspecificado;
       x.mecanismos_traslado = p.at("mecanismos_traslado").get<std::string>();
       x.hora_acopio_ms = p.at("hora_ms").get<int64_t>();
     } else if (e.type == "digitalizacion") {
@@ -370,7 +373,17 @@ std::optional<domain::Classification> Operaciones::Clasificacion(
   captura.votos = x->valores;
   domain::ActaLimits limits;
   if (auto i = catalogo_.FindActa(clave_acta)) {
-    limits = domain::ActaLimits::ForCasilla(catalogo_.casillas[catalogo_.actas[*i].casilla_index]);
+    const domain::Casilla& casilla = catalogo_.casillas[catalogo_.actas[*i].casilla_index];
+    limits = domain::ActaLimits::ForCasilla(casilla);
+    auto corren = ajustes_.columnas_por_distrito.find(casilla.distrito);
+    if (corren != ajustes_.columnas_por_distrito.end() && !corren->second.empty() &&
+        corren->second.size() == captura.votos.size()) {
+      std::vector<domain::CaptureValue> solo;
+      for (size_t k = 0; k < captura.votos.size(); ++k) {
+        if (corren->second[k]) solo.push_back(captura.votos[k]);
+      }
+      captura.votos = std::move(solo);
+    }
   }
   return domain::Classify(captura, limits, ajustes_.clasificador);
 }

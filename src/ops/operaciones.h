@@ -46,6 +46,12 @@ enum class Desempate : uint8_t {
 struct Ajustes {
   Desempate desempate = Desempate::kVerificador;
   domain::ClassifierSettings clasificador;
+  // Per distrito, which vote columns run there (1) and which do not (0: a
+  // coalición or candidatura independiente registered elsewhere); a distrito
+  // absent, or an empty vector, runs them all. The classification looks only
+  // at the columns that run, as a reader of the published CSV (where the
+  // others are "-") would.
+  std::map<int, std::vector<uint8_t>> columnas_por_distrito;
 };
 
 // Requests, one per step.

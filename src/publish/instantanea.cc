@@ -49,11 +49,20 @@ std::vector<uint8_t> ColumnasQueAplican(const Contienda& k, int distrito) {
 Instantanea::Instantanea(std::shared_ptr<const Contienda> contienda, ops::Ajustes ajustes,
                          ExtensionImagen extension)
     : contienda_(std::move(contienda)),
+      ajustes_columnas_(ajustes.columnas_por_distrito),
       ops_(contienda_->catalogo, std::move(ajustes)),
       extension_(std::move(extension)) {
   for (const auto& d : contienda_->catalogo.distritos) {
     indice_distrito_[d.id] = aplica_por_distrito_.size();
-    aplica_por_distrito_.push_back(ColumnasQueAplican(*contienda_, d.id));
+    // What the operation classified with, when it says (an election derived
+    // from a published database); otherwise the candidaturas decide.
+    auto dadas = ajustes_columnas_.find(d.id);
+    if (dadas != ajustes_columnas_.end() && !dadas->second.empty() &&
+        !std::all_of(dadas->second.begin(), dadas->second.end(), [](uint8_t a) { return a; })) {
+      aplica_por_distrito_.push_back(dadas->second);
+    } else {
+      aplica_por_distrito_.push_back(ColumnasQueAplican(*contienda_, d.id));
+    }
   }
 }
 
@@ -74,6 +83,10 @@ Status Instantanea::AvanzarHasta(store::Store& store, int64_t instante) {
     PREP_ASSIGN_OR_RETURN(std::vector<store::Event> lote, store.Read(siguiente_seq_, kLote));
     for (store::Event& e : lote) {
       ++siguiente_seq_;
+      // Only the workflow's events make a corte; the others (users, audit,
+      // the election's own) may carry another clock's time (a simulacro's
+      // users are created in real time, its night runs on a simulated one).
+      if (!ops::EsEventoDeActa(e.type)) continue;
       if (e.at_ms > instante) {
         pendiente_ = std::move(e);
         return Status::Ok();

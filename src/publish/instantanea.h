@@ -1,7 +1,8 @@
 // The state a corte publishes: the event log applied, in order, up to the
-// corte's instant. A corte at instant T reflects exactly the events of the
-// log's longest prefix whose times are <= T (the first event stamped after T
-// and everything after it wait for the next corte), so the same log always
+// corte's instant. A corte at instant T reflects exactly the workflow events
+// of the log's longest prefix whose workflow events are stamped <= T (the
+// first one stamped after T and everything after it wait for the next corte;
+// user, audit and election events are not looked at), so the same log always
 // gives the same corte: live, on replay, or in `prep audit recompute`.
 // Incremental: each corte applies only the events since the previous one.
 // Thread-safety: not thread-safe; one publisher owns it.
@@ -43,6 +44,7 @@ class Instantanea {
 
  private:
   std::shared_ptr<const Contienda> contienda_;
+  std::map<int, std::vector<uint8_t>> ajustes_columnas_;  // ops::Ajustes::columnas_por_distrito
   ops::Operaciones ops_;
   ExtensionImagen extension_;
   int64_t siguiente_seq_ = 1;

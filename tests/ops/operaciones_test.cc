@@ -240,7 +240,7 @@ TEST_F(OperacionesTest, CorruptEventIsReported) {
 
 class TerceraCapturaTest : public OperacionesTest {
  protected:
-  TerceraCapturaTest() : OperacionesTest(Ajustes{Desempate::kTerceraCaptura, {}}) {}
+  TerceraCapturaTest() : OperacionesTest(Ajustes{Desempate::kTerceraCaptura, {}, {}}) {}
 };
 
 TEST_F(TerceraCapturaTest, AThirdCaptureSettlesEachField) {
@@ -289,6 +289,78 @@ TEST(OperacionesConStore, AppendThenReplayFromTheFile) {
   for (const auto& e : *events) ASSERT_TRUE(rebuilt.Aplicar(e).ok());
   EXPECT_EQ(rebuilt.Clasificacion(kB)->total_votos_calculado, 31);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace prep::ops
+
+namespace prep::ops {
+namespace {
+
+// A column that does not run where the acta is (here PRI: say, a candidatura
+// registered elsewhere) is published as "-"; the classification must not see
+// its 0, or an acta whose every real field is ILEGIBLE would pass for one with
+// a legible 0 and be counted.
+class ColumnasQueNoCorrenTest : public OperacionesTest {
+ protected:
+  static Ajustes ConPriFuera() {
+    Ajustes a;
+    a.columnas_por_distrito[0] = {1, 0, 1, 1};  // PAN, (PRI no), NR, NULOS
+    return a;
+  }
+  ColumnasQueNoCorrenTest() : OperacionesTest(ConPriFuera()) {}
+};
+
+TEST_F(ColumnasQueNoCorrenTest, AllRunningFieldsIlegibleIsTodosIlegibles) {
+  const std::vector<CaptureValue> v = {CaptureValue::Ilegible(), CaptureValue::Count(0),
+                                       CaptureValue::Ilegible(), CaptureValue::Ilegible()};
+  HastaDosCapturas(kB, v, v);
+  ASSERT_TRUE(Hacer("vero", kB, Verificacion{true, {}, ""}).ok());
+  auto c = ops_.Clasificacion(kB);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->contabilizada);
+  EXPECT_TRUE(c->observaciones.Has(Observacion::kTodosIlegibles));
+}
+
+TEST(ColumnasQueCorren, WithoutTheSettingEveryColumnCounts) {
+  // The same acta where PRI runs: its 0 is a legible field, so the acta is
+  // counted with an ILEGIBLE observation.
+  Operaciones ops(Catalogo(), Ajustes{});
+  const std::vector<CaptureValue> v = {CaptureValue::Ilegible(), CaptureValue::Count(0),
+                                       CaptureValue::Ilegible(), CaptureValue::Ilegible()};
+  int64_t seq = 0;
+  auto hacer = [&](const std::string& u, Paso p) {
+    auto d = ops.Proponer({u, "CATD01"}, {kB, std::move(p), 1000, "k" + std::to_string(seq)});
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    store::Event e;
+    static_cast<store::EventDraft&>(e) = *d;
+    e.seq = ++seq;
+    ASSERT_TRUE(ops.Aplicar(e).ok());
+  };
+  hacer("acopiador", Acopio{std::nullopt, "F", 500});
+  hacer("digitalizador", Digitalizacion{kSha, "CATD", "ESCANER", 1});
+  hacer("ana", Captura{v});
+  hacer("beto", Captura{v});
+  hacer("vero", Verificacion{true, {}, ""});
+  auto c = ops.Clasificacion(kB);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->contabilizada);
+  EXPECT_TRUE(c->observaciones.Has(Observacion::kIlegible));
+}
+
+TEST_F(OperacionesTest, SinActaWithoutAReasonIsRecordedAndReplayed) {
+  // Databases before 2021 publish "Sin Acta" with no reason; a replay records it so.
+  ASSERT_TRUE(Hacer("acopiador", kB, Acopio{domain::SinActaMotivo::kNoEspecificado, "", 500}).ok());
+  Operaciones otra(Catalogo(), {});
+  for (const auto& e : log_) ASSERT_TRUE(otra.Aplicar(e).ok());
+  for (const Operaciones* o : {&ops_, &otra}) {
+    auto c = o->Clasificacion(kB);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_FALSE(c->contabilizada);
+    EXPECT_TRUE(c->observaciones.Has(Observacion::kSinActa));
+    EXPECT_EQ(c->sin_acta_motivo, domain::SinActaMotivo::kNoEspecificado);
+  }
+  EXPECT_NE(log_.back().payload.find("\"sin_acta\":-1"), std::string::npos) << log_.back().payload;
 }
 
 }  // namespace
