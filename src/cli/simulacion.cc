@@ -406,10 +406,18 @@ class Progreso {
   std::chrono::steady_clock::time_point ultima_{};
 };
 
-// Waits (real time) until the final corte is in the index, or `hasta_real_ms`.
-bool EsperarFinal(const std::string& pub, int64_t hasta_real_ms) {
+// Waits (real time) until the final corte is in the index, or `hasta_real_ms`;
+// the progress line goes on showing the clock and the cortes.
+bool EsperarFinal(const std::string& pub, int64_t hasta_real_ms, Progreso* progreso = nullptr,
+                  sim::Avance avance = {}, const sim::RelojSimulado* reloj = nullptr) {
+  int64_t siguiente = 0;
   while (!g_parar && sim::AhoraRealMs() < hasta_real_ms) {
     if (LeerIndice(pub).final) return true;
+    if (progreso != nullptr && reloj != nullptr && sim::AhoraRealMs() >= siguiente) {
+      avance.ahora_ms = reloj->Ahora(sim::AhoraRealMs());
+      (*progreso)(avance);
+      siguiente = sim::AhoraRealMs() + 1000;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return LeerIndice(pub).final;
@@ -506,8 +514,7 @@ void Instalar() {
 
 void ImprimirAccesos(const Servidor& srv, const Estado& e, const sim::Plantilla& p) {
   std::cout << "\n  Sitio público:   " << srv.Url() << "\n  API:             " << srv.Url()
-            << "api/v1/  (docs/openapi.yaml)\n  Consola:         " << srv.Url()
-            << "consola/\n  Usuarios:        " << kAdmin << " (administrador), "
+            << "api/v1/  (docs/openapi.yaml)\n  Usuarios:        " << kAdmin << " (administrador), "
             << sim::Plantilla::Coordinador() << ", " << sim::Plantilla::Auditor() << ", consulta, "
             << p.Usuarios().front().nombre << ", ... (prep users list --data "
             << "<carpeta>)\n  Contraseña de todos: " << e.password << "\n"
@@ -572,7 +579,7 @@ int Demo(const OpcionesDemo& o) {
   }
   // The night goes on until its final corte.
   const int64_t fin_real = reloj.RealDe(acuerdos.ultima_actualizacion_utc_ms) + 60'000;
-  bool final = !g_parar && EsperarFinal(pub, fin_real);
+  bool final = !g_parar && EsperarFinal(pub, fin_real, &progreso, res->final, &reloj);
   progreso(res->final);
   progreso.Fin();
   estado.virtual_ms = reloj.Ahora(sim::AhoraRealMs());
@@ -743,6 +750,12 @@ int Replay(const OpcionesReplay& o) {
             << EtiquetaOffset(offset) << ", " << std::lround(reloj.factor)
             << " veces más rápido; un corte cada " << o.cortes_cada_min
             << " minutos de la elección. Sitio: " << srv.Url() << std::endl;
+  if (replay->fuera_de_la_noche > 0) {
+    std::cout << "  " << replay->fuera_de_la_noche
+              << " horas publicadas caen fuera de la noche (antes de 30 h previas al corte, o "
+                 "después del corte): se llevan a su orilla"
+              << std::endl;
+  }
   if (replay->reconstruidas > 0) {
     std::cout << "  " << replay->reconstruidas
               << " actas no contabilizadas se publicaron sin sus cifras; se capturan como dice su "
@@ -1006,7 +1019,8 @@ int Simulacro(const OpcionesSimulacro& o) {
   if (fallo) return Falla("simulacro", fallo->message());
   if (!res->ok()) return Falla("simulacro", res->status().message());
   const bool final =
-      !g_parar && EsperarFinal(pub, reloj.RealDe(acuerdos.ultima_actualizacion_utc_ms) + 60'000);
+      !g_parar && EsperarFinal(pub, reloj.RealDe(acuerdos.ultima_actualizacion_utc_ms) + 60'000,
+                               &progreso, (*res)->final, &reloj);
   progreso.Fin();
   srv.Terminar();
   const sim::Resultado& r = **res;

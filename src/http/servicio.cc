@@ -243,7 +243,7 @@ struct Servicio::Impl {
       if (!prior.ok()) return FromStatus(prior.status());
       if (prior->has_value()) {
         const store::Event& e = **prior;
-        if (e.type != ops::TipoDe(*paso) || e.acta != clave || e.payload != ops::PayloadDe(*paso)) {
+        if (e.acta != clave || !ops::MismaSolicitud(e, *paso)) {
           return Response::Error(409, "idempotency_conflict",
                                  "la Idempotency-Key '" + key + "' ya se usó para otra solicitud",
                                  "Idempotency-Key");

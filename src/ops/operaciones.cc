@@ -128,6 +128,18 @@ std::string TipoDe(const Paso& paso) {
       paso);
 }
 
+bool MismaSolicitud(const store::Event& e, const Paso& paso) {
+  if (e.type != TipoDe(paso)) return false;
+  if (const Acopio* a = std::get_if<Acopio>(&paso)) {
+    const auto p = ordered_json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+    if (!p.is_object() || !p.contains("hora_ms") || !p["hora_ms"].is_number_integer()) return false;
+    Acopio mismo = *a;
+    mismo.hora_ms = p["hora_ms"].get<int64_t>();
+    return e.payload == PayloadDe(Paso(mismo));
+  }
+  return e.payload == PayloadDe(paso);
+}
+
 std::string PayloadDe(const Paso& paso) {
   ordered_json j = std::visit(
       Overloaded{[](const Acopio& a) {

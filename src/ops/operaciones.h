@@ -170,4 +170,10 @@ bool EsEventoDeActa(std::string_view tipo);
 std::string PayloadDe(const Paso& paso);
 std::string TipoDe(const Paso& paso);
 
+// Whether `paso` is the request that recorded `e` (a retry under the same
+// Idempotency-Key): the same type and payload, apart from what the server
+// adds itself (an acopio's arrival time is the server's clock at the first
+// request; a retry comes later).
+bool MismaSolicitud(const store::Event& e, const Paso& paso);
+
 }  // namespace prep::ops

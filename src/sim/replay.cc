@@ -95,7 +95,7 @@ Result<Replay> GuionDeBase(const formats::PrepDatabase& db, const domain::Catalo
   const formats::Layout& L = db.layout();
   Replay out;
   out.offset_minutos = OffsetDeCorte(L.corte).value_or(0);
-  const std::string_view corte = L.corte.substr(0, L.corte.find('('));
+  const std::string corte = L.corte.substr(0, L.corte.find('('));
   out.corte_utc_ms = FechaPublicada(corte, out.offset_minutos).value_or(0);
   for (const auto& c : cat.columns) out.guion.columnas.push_back(c.name);
 
@@ -160,6 +160,7 @@ Result<Replay> GuionDeBase(const formats::PrepDatabase& db, const domain::Catalo
                     (a.valores[k].Votes() == 0 && a.valores[k].kind != CaptureKind::kIlegible);
       }
       if (retenidas) {
+        const std::vector<CaptureValue> antes = a.valores;
         std::optional<CaptureValue> todos;
         if (obs.Has(Observacion::kTodosIlegibles)) todos = CaptureValue::Ilegible();
         if (obs.Has(Observacion::kTodosSinDato)) todos = CaptureValue::SinDato();
@@ -167,15 +168,14 @@ Result<Replay> GuionDeBase(const formats::PrepDatabase& db, const domain::Catalo
           for (size_t k = 0; k < a.valores.size(); ++k) {
             if (r.aplica[k]) a.valores[k] = *todos;
           }
-          ++out.reconstruidas;
         } else if (obs.Has(Observacion::kExcedeListaNominal) && r.lista_nominal_known) {
           for (size_t k = 0; k < a.valores.size(); ++k) {
             if (!r.aplica[k]) continue;
             a.valores[k] = CaptureValue::Count(r.lista_nominal + r.representantes + 1);
-            ++out.reconstruidas;
             break;
           }
         }
+        if (a.valores != antes) ++out.reconstruidas;
       }
       const int64_t tc = t_captura.value_or(t_verif.value_or(t_acopio.value_or(ultimo)));
       const int64_t tv = std::max(tc, t_verif.value_or(tc));
@@ -193,6 +193,20 @@ Result<Replay> GuionDeBase(const formats::PrepDatabase& db, const domain::Catalo
     out.guion.actas.push_back(std::move(a));
     return Status::Ok();
   }));
+  // The night ends at the corte the file publishes (or its last time) and
+  // lasts at most kNocheMaximaMs; the order of an acta's steps is kept.
+  const auto [primero, ultimo_paso] = out.guion.Intervalo();
+  const int64_t fin = out.corte_utc_ms > 0 ? out.corte_utc_ms : ultimo_paso;
+  const int64_t inicio = std::max(primero, fin - kNocheMaximaMs);
+  for (ActaGuion& a : out.guion.actas) {
+    int64_t previo = inicio;
+    for (Paso& p : a.pasos) {
+      const int64_t t = std::clamp(p.at_ms, inicio, fin);
+      if (t != p.at_ms) ++out.fuera_de_la_noche;
+      p.at_ms = std::max(t, previo);
+      previo = p.at_ms;
+    }
+  }
   return out;
 }
 

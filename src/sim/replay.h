@@ -37,7 +37,14 @@ struct Replay {
   int offset_minutos = 0;
   int64_t corte_utc_ms = 0;             // the corte the file publishes (0 if unreadable)
   size_t filas = 0, reconstruidas = 0;  // rows, and rows whose withheld cells were reconstructed
+  // Steps whose published time falls outside the night (a typed acopio time
+  // of the year before, or after the corte), moved to its nearest edge.
+  size_t fuera_de_la_noche = 0;
 };
+
+// The longest night a replay plays: times earlier than this before the corte
+// are typing errors (IEE Puebla 2018 has an acopio of 2017).
+inline constexpr int64_t kNocheMaximaMs = int64_t{30} * 3600 * 1000;
 
 Result<Replay> GuionDeBase(const formats::PrepDatabase& db, const domain::Catalogo& catalogo);
 

@@ -296,6 +296,24 @@ TEST_F(ApiTest, BadInputGetsAClear4xxAndChangesNothing) {
   EXPECT_EQ(view["imagenes"].size(), 1u);
 }
 
+TEST_F(ApiTest, ARetriedAcopioIsAReplayThoughTheServerClockMoved) {
+  // The acopio's arrival time is the server's clock at the first request; a
+  // retry (the answer was lost on a slow link) comes later and must be
+  // answered as the same request. Found by prep simulacro's dropped connections.
+  const FilaQroo& f = filas_[0];
+  auto first = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  reloj_ += 90'000;
+  auto retry = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(json::parse(retry.body)["replay"], true);
+  EXPECT_EQ(json::parse(retry.body)["evento"]["seq"], json::parse(first.body)["evento"]["seq"]);
+  // Another mechanism under the same key is another request.
+  auto other = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"D"})", "sobre-1");
+  EXPECT_EQ(other.status, 409);
+  EXPECT_EQ(json::parse(other.body)["error"]["code"], "idempotency_conflict");
+}
+
 TEST_F(ApiTest, WorkQueueNeverHandsOneActaToTwoPeopleAndTakesBackExpiredClaims) {
   // Two actas ready for capture.
   for (int i = 0; i < 2; ++i) {
