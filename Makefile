@@ -41,6 +41,7 @@ bench: build
 	./bench/check_bench.sh build/release/prep
 	./bench/static_bench.sh build/release/bench/prep_static_server
 	./bench/corte_bench.sh build/release/bench/corte_bench
+	./bench/pipeline_bench.sh
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -190,6 +190,9 @@ int main(int argc, char** argv) {
   replay
       ->add_option("--cortes-cada", replay_o.cortes_cada_min, "minutos de la elección entre cortes")
       ->check(CLI::Range(1, 1440));
+  replay->add_flag("--sin-esperas", replay_o.sin_esperas,
+                   "cada paso en cuanto se confirma el anterior, con el reloj real (mide la "
+                   "tubería)");
 
   try {
     app.parse(argc, argv);

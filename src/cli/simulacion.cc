@@ -724,14 +724,23 @@ int Replay(const OpcionesReplay& o) {
     return Falla("replay", s.message());
   auto replay = sim::GuionDeBase(**db, eleccion->catalogo);
   if (!replay.ok()) return Falla("replay", replay.status().message());
-  const auto [desde, hasta] = replay->guion.Intervalo();
+  if (o.sin_esperas) {
+    // Every step is due now; the order within each acta is kept.
+    for (auto& a : replay->guion.actas) {
+      for (auto& p : a.pasos) p.at_ms = 0;
+    }
+  }
+  const auto [desde, hasta] =
+      o.sin_esperas ? std::pair{sim::AhoraRealMs(), sim::AhoraRealMs()} : replay->guion.Intervalo();
   const int offset = replay->offset_minutos;
 
   sim::RelojSimulado reloj;
-  reloj.factor = o.velocidad > 0 ? o.velocidad
-                                 : static_cast<double>(hasta - desde + 10 * kMinuto) /
-                                       std::max(0.05, o.noche.minutos) / 60000.0;
-  reloj.virtual_ms = desde - kMinuto;
+  reloj.factor = o.sin_esperas ? 1
+                 : o.velocidad > 0
+                     ? o.velocidad
+                     : static_cast<double>(hasta - desde + 10 * kMinuto) /
+                           std::max(0.05, o.noche.minutos) / 60000.0;
+  reloj.virtual_ms = o.sin_esperas ? sim::AhoraRealMs() : desde - kMinuto;
   reloj.real_ms = sim::AhoraRealMs();
   estado.factor = reloj.factor;
   int puerto = o.noche.puerto;
@@ -742,7 +751,9 @@ int Replay(const OpcionesReplay& o) {
   }
   estado.puerto = puerto;
   (void)EscribirEstado(data, estado);
-  if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("replay", s.message());
+  if (!o.sin_esperas) {
+    if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("replay", s.message());
+  }
   Servidor srv(data, puerto);
   if (Status s = srv.Iniciar(); !s.ok()) return Falla("replay", s.message());
   std::cout << "Repitiendo " << Miles(static_cast<int64_t>(replay->filas)) << " actas del "
@@ -774,6 +785,7 @@ int Replay(const OpcionesReplay& o) {
   oe.avance = [&](const sim::Avance& a) { progreso(a); };
   std::optional<Result<sim::Resultado>> res;
   std::atomic<bool> terminado{false};
+  const auto t_inicio = std::chrono::steady_clock::now();
   std::thread jugar([&] {
     sim::Ejecutor ejecutor(oe);
     res.emplace(ejecutor.Ejecutar(replay->guion));
@@ -815,8 +827,27 @@ int Replay(const OpcionesReplay& o) {
   while (reloj.Ahora(sim::AhoraRealMs()) < std::max(hasta, ultimo_corte) + kMinuto) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  const auto t_operacion = std::chrono::steady_clock::now();
   auto final_id = coord.Corte(true);
   if (!final_id.ok()) return Falla("replay", final_id.status().message());
+  const auto t_final = std::chrono::steady_clock::now();
+  {
+    // The whole pipeline, for bench/pipeline_bench.sh: every step through the
+    // API (durable), the cortes on the way, and the final corte published.
+    const double segundos = std::chrono::duration<double>(t_final - t_inicio).count();
+    const double corte_final = std::chrono::duration<double>(t_final - t_operacion).count();
+    size_t pasos = 0;
+    for (const auto& a : replay->guion.actas) pasos += a.pasos.size();
+    std::ostringstream m;
+    m.setf(std::ios::fixed);
+    m.precision(1);
+    m << "TUBERIA actas=" << replay->guion.actas.size() << " pasos=" << pasos
+      << " cortes=" << LeerIndice(pub).ids.size() << " segundos=" << segundos
+      << " actas_por_segundo=" << static_cast<double>(replay->guion.actas.size()) / segundos
+      << " pasos_por_segundo=" << static_cast<double>(pasos) / segundos
+      << " corte_final_segundos=" << corte_final;
+    std::cout << m.str() << std::endl;
+  }
   const Indice idx = LeerIndice(pub);
   srv.Terminar();
 

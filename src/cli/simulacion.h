@@ -49,6 +49,9 @@ struct OpcionesReplay {
   std::string archivo;           // a published PREP database (CSV or zip)
   double velocidad = 0;          // election ms per real ms; 0: fit the night in `noche.minutos`
   int64_t cortes_cada_min = 20;  // election minutes between forced cortes
+  // As fast as the server answers: the real clock, every step sent as soon as
+  // the one before it is acknowledged (for bench/pipeline_bench.sh).
+  bool sin_esperas = false;
 };
 // Exit 0: the final corte equals what prep check recomputes from the file
 // with our classifier; 1: it differs (named); 2: it could not run.
