@@ -202,6 +202,13 @@ TEST_F(NocheCliTest, SimulacroWithEveryFaultLosesNothingAndSaysSo) {
   const std::string fases = LeerArchivo(data / "informe" / "fases.csv");
   EXPECT_EQ(fases.rfind("fase,pasos,reintentos,p50_ms,p90_ms,p99_ms,max_ms\r\n", 0), 0u) << fases;
   EXPECT_EQ(RunPrep(dir_, "verify " + (data / "publicacion").string()).exit_code, 0);
+  // The report itself in real Chromium, desktop and phone (tests/e2e/informe.mjs).
+  const std::string e2e = std::string(PREP_SOURCE_DIR) + "/tests/e2e";
+  if (!fs::exists(e2e + "/node_modules/playwright-core")) GTEST_SKIP() << "playwright-core not installed";
+  const std::string cmd = "node " + e2e + "/informe.mjs --dir " + (data / "informe").string() +
+                          " " + PREP_E2E_ARTIFACTS + " >" + (dir_ / "chromium.out").string() +
+                          " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << LeerArchivo(dir_ / "chromium.out");
 }
 
 }  // namespace
