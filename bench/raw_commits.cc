@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
   const auto inicio = std::chrono::steady_clock::now();
   for (const auto& e : eventos) {
     sqlite3_bind_int64(ins, 1, e.seq);
-    const std::string* textos[] = {&e.type,    &e.acta,           &e.actor,     &e.site,
-                                   &e.payload, &e.idempotency_key, &e.prev_hash, &e.hash};
+    const std::string* textos[] = {
+        &e.type, &e.acta, &e.actor, &e.site, &e.payload, &e.idempotency_key, &e.prev_hash, &e.hash};
     const int columnas[] = {2, 3, 4, 5, 7, 8, 9, 10};
     for (int i = 0; i < 8; ++i) {
       sqlite3_bind_text(ins, columnas[i], textos[i]->data(), static_cast<int>(textos[i]->size()),

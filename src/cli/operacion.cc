@@ -16,6 +16,7 @@
 #include "formats/election_config.h"
 #include "formats/prep_database.h"
 #include "formats/source.h"
+#include "http/consola.h"
 #include "http/static_files.h"
 #include "publish/instantanea.h"
 #include "sim/reloj.h"
@@ -311,6 +312,10 @@ int Serve(const std::string& data, const std::string& listen, int threads,
     if (!*pendiente) return Status::FailedPrecondition("the publisher is not running");
     return (*pendiente)(final);
   };
+  auto estado_pub = std::make_shared<std::function<std::string()>>();
+  e->opciones.estado_publicacion = [estado_pub]() -> std::string {
+    return *estado_pub ? (*estado_pub)() : "null";
+  };
   const Eleccion eleccion = *e;
   auto servicio = http::Servicio::Abrir(std::move(e->catalogo), std::move(e->opciones));
   if (!servicio.ok()) return fail(servicio.status());
@@ -318,6 +323,7 @@ int Serve(const std::string& data, const std::string& listen, int threads,
       IniciarPublicacion(data, eleccion, publicar, (*servicio)->store(), reloj, escala);
   if (!publicacion.ok()) return fail(publicacion.status());
   *pendiente = publicacion->forzar;
+  *estado_pub = publicacion->estado;
 
   http::Router router = *(*servicio)->Rutas();
   const std::string pub = (fs::path(data) / "publicacion").string();
@@ -327,6 +333,7 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   so.root = pub;
   auto sitio = http::StaticSite::Open(so);
   if (!sitio.ok()) return fail(sitio.status());
+  http::MontarConsola(router);
   http::MountStaticSite(router, *sitio);
 
   http::ServerOptions o;
@@ -342,7 +349,8 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::cout << "prep serve: API en http://" << o.address << ":" << server.port()
-            << "/api/v1/, sitio público en http://" << o.address << ":" << server.port() << "/"
+            << "/api/v1/, consola en http://" << o.address << ":" << server.port()
+            << "/consola/, sitio público en http://" << o.address << ":" << server.port() << "/"
             << std::endl;
   while (!g_stop) {
     publicacion->tick();

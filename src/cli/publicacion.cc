@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "base/tiempo.h"
 #include "http/fuente_http.h"
@@ -55,7 +56,10 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
   struct Estado {
     std::mutex mu;
     std::unique_ptr<publish::MotorPublicacion> motor;
+    std::mutex mu_resumen;
+    std::string resumen;  // JSON, rewritten after every corte
   };
+  const std::string clave_publica = o.publicador.claves.publica;
   // Tell the operator where the night stands, in the election's local time.
   const int64_t ahora = reloj();
   const publish::Calendario& cal = motor->calendario();
@@ -78,11 +82,38 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
   auto estado = std::make_shared<Estado>();
   estado->motor = std::move(motor);
   const bool programado = e.acuerdos.has_value();
+  const bool es_simulacro = e.simulacro;
+  // The summary of where publication stands; called with estado->mu held.
+  auto resumir = [estado, programado, es_simulacro, clave_publica, reloj] {
+    const publish::MotorPublicacion& m = *estado->motor;
+    const publish::Calendario& c = m.calendario();
+    nlohmann::ordered_json j;
+    j["simulacro"] = es_simulacro;
+    j["clave_publica"] = clave_publica;
+    j["cerrado"] = m.cerrado();
+    j["ultimo_corte"] = m.ultimo_instante() > 0
+                            ? nlohmann::ordered_json(FormatearFecha(
+                                  m.ultimo_instante(), c.offset_minutos(), FormatoFecha::kIdCorte))
+                            : nlohmann::ordered_json();
+    std::optional<publish::CorteProgramado> s;
+    if (programado && !m.cerrado()) s = c.Siguiente(std::max(m.ultimo_instante(), reloj()));
+    j["siguiente_corte"] = s ? nlohmann::ordered_json(FormatearFecha(
+                                   s->instante_utc_ms, c.offset_minutos(), FormatoFecha::kIso8601))
+                             : nlohmann::ordered_json();
+    j["siguiente_corte_ms"] =
+        s ? nlohmann::ordered_json(s->instante_utc_ms) : nlohmann::ordered_json();
+    j["final"] = s ? nlohmann::ordered_json(s->final) : nlohmann::ordered_json();
+    j["offset_minutos"] = c.offset_minutos();
+    std::lock_guard<std::mutex> l(estado->mu_resumen);
+    estado->resumen = j.dump();
+  };
+  resumir();
   Publicacion p;
-  p.tick = [estado, programado, reloj] {
+  p.tick = [estado, programado, reloj, resumir] {
     if (!programado) return;
     std::lock_guard<std::mutex> l(estado->mu);
     auto r = estado->motor->Tick(reloj());
+    resumir();
     if (!r.ok()) {
       std::cerr << "prep serve: corte: " << r.status().message() << std::endl;
     } else if (*r) {
@@ -91,7 +122,11 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
     }
   };
   const bool simulacro = e.simulacro;
-  p.forzar = [estado, simulacro, reloj](bool final) -> Result<std::string> {
+  p.estado = [estado] {
+    std::lock_guard<std::mutex> l(estado->mu_resumen);
+    return estado->resumen;
+  };
+  p.forzar = [estado, simulacro, reloj, resumir](bool final) -> Result<std::string> {
     // The live night follows the acuerdos; forcing a corte is a drill's tool
     // (the close of a live PREP is its last scheduled corte, or `prep publish --final`).
     if (!simulacro) {
@@ -100,7 +135,9 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
           "de los acuerdos");
     }
     std::lock_guard<std::mutex> l(estado->mu);
-    PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, estado->motor->Forzar(reloj(), final));
+    auto forzado = estado->motor->Forzar(reloj(), final);
+    resumir();
+    PREP_ASSIGN_OR_RETURN(publish::CortePublicado r, std::move(forzado));
     std::cout << "prep serve: corte " << r.id << " publicado a petición" << std::endl;
     return r.id;
   };

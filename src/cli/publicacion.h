@@ -25,6 +25,10 @@ Result<publish::OpcionesMotor> OpcionesDeMotor(const std::string& data, const El
 struct Publicacion {
   std::function<void()> tick;
   std::function<Result<std::string>(bool final)> forzar;
+  // Where publication stands, as JSON (for GET /api/v1/eleccion and /avance):
+  // {"simulacro","clave_publica","cerrado","ultimo_corte","siguiente_corte",
+  // "siguiente_corte_ms"}; cheap, never waits for a corte being built.
+  std::function<std::string()> estado;
 };
 // `reloj` is the election's clock (the real one, or a simulacro's accelerated
 // one); `escala` is how many of its ms pass per real ms, to keep the

@@ -514,7 +514,8 @@ void Instalar() {
 
 void ImprimirAccesos(const Servidor& srv, const Estado& e, const sim::Plantilla& p) {
   std::cout << "\n  Sitio público:   " << srv.Url() << "\n  API:             " << srv.Url()
-            << "api/v1/  (docs/openapi.yaml)\n  Usuarios:        " << kAdmin << " (administrador), "
+            << "api/v1/  (docs/openapi.yaml)\n  Consola:         " << srv.Url()
+            << "consola/\n  Usuarios:        " << kAdmin << " (administrador), "
             << sim::Plantilla::Coordinador() << ", " << sim::Plantilla::Auditor() << ", consulta, "
             << p.Usuarios().front().nombre << ", ... (prep users list --data "
             << "<carpeta>)\n  Contraseña de todos: " << e.password << "\n"
@@ -735,11 +736,10 @@ int Replay(const OpcionesReplay& o) {
   const int offset = replay->offset_minutos;
 
   sim::RelojSimulado reloj;
-  reloj.factor = o.sin_esperas ? 1
-                 : o.velocidad > 0
-                     ? o.velocidad
-                     : static_cast<double>(hasta - desde + 10 * kMinuto) /
-                           std::max(0.05, o.noche.minutos) / 60000.0;
+  reloj.factor = o.sin_esperas     ? 1
+                 : o.velocidad > 0 ? o.velocidad
+                                   : static_cast<double>(hasta - desde + 10 * kMinuto) /
+                                         std::max(0.05, o.noche.minutos) / 60000.0;
   reloj.virtual_ms = o.sin_esperas ? sim::AhoraRealMs() : desde - kMinuto;
   reloj.real_ms = sim::AhoraRealMs();
   estado.factor = reloj.factor;

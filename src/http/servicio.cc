@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "ops/avance.h"
 #include "store/imagenes.h"
 
 namespace prep::http {
@@ -285,6 +286,9 @@ struct Servicio::Impl {
     ordered_json j;
     j["evento"] = {
         {"seq", e.seq}, {"tipo", e.type}, {"acta", e.acta}, {"at_ms", e.at_ms}, {"hash", e.hash}};
+    // What was recorded (an image's SHA-256, the values typed), for the
+    // operator's screen; never another person's capture.
+    j["datos"] = ordered_json::parse(e.payload, nullptr, false);
     j["replay"] = replay;
     return Response::Json(replay ? 200 : 201, j.dump());
   }
@@ -683,6 +687,115 @@ void Servicio::Impl::Rutas() {
     return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump());
   });
 
+  // The election as the console needs it: names, columns, distritos, sedes,
+  // and where publication stands. Any signed-in user.
+  router->Add("GET", "/api/v1/eleccion", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    const domain::Catalogo& cat = self->ops->catalogo();
+    ordered_json j;
+    j["entidad"] = cat.entidad_nombre;
+    j["eleccion"] = cat.eleccion;
+    j["actas"] = cat.actas.size();
+    ordered_json cols = ordered_json::array();
+    for (const auto& c : cat.columns) cols.push_back(c.name);
+    j["columnas"] = cols;
+    ordered_json ds = ordered_json::array();
+    for (const auto& d : cat.distritos)
+      ds.push_back({{"distrito", d.id}, {"cabecera", d.cabecera}});
+    j["distritos"] = ds;
+    ordered_json sedes = ordered_json::array();
+    for (const auto& [id, sede] : self->opciones.sedes) {
+      sedes.push_back({{"sede", id}, {"tipo", sede.tipo}, {"distrito", sede.distrito}});
+    }
+    j["sedes"] = sedes;
+    j["usuario"] = {{"nombre", u->nombre}, {"rol", auth::NombreRol(u->rol)}, {"sitio", u->sitio}};
+    j["ahora_ms"] = self->Ahora();
+    j["publicacion"] =
+        self->opciones.estado_publicacion
+            ? ordered_json::parse(self->opciones.estado_publicacion(), nullptr, false)
+            : ordered_json();
+    return Response::Json(200, j.dump());
+  });
+
+  // The last Sobres registered for the user's site (the acopio screen).
+  router->Add("GET", "/api/v1/acopios", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kRegistrarAcopio) &&
+        !auth::RolPermite(u->rol, auth::Accion::kCoordinar)) {
+      return Response::Error(403, "forbidden", "su rol no registra acopios");
+    }
+    std::vector<const ops::Expediente*> suyos;
+    {
+      std::lock_guard<std::mutex> lock(self->mu);
+      for (const auto& [clave, x] : self->ops->Expedientes()) {
+        if (!x.acopiada) continue;
+        if (u->sitio != auth::kSitioCentral && self->SitioObjetivo(*u, clave) != u->sitio) continue;
+        suyos.push_back(&x);
+      }
+      std::sort(suyos.begin(), suyos.end(),
+                [](const auto* a, const auto* b) { return a->hora_acopio_ms > b->hora_acopio_ms; });
+      if (suyos.size() > 20) suyos.resize(20);
+      ordered_json a = ordered_json::array();
+      for (const auto* x : suyos) {
+        a.push_back({{"clave_acta", x->clave_acta},
+                     {"hora_ms", x->hora_acopio_ms},
+                     {"en_catalogo", x->en_catalogo},
+                     {"sin_acta", x->sin_acta ? static_cast<int>(*x->sin_acta) : 0},
+                     {"mecanismos_traslado", x->mecanismos_traslado}});
+      }
+      return Response::Json(200, a.dump());
+    }
+  });
+
+  // What the user's CATD has to scan: registered, not sin acta, and without
+  // an image or with a redigitalización ordered.
+  router->Add("GET", "/api/v1/pendientes", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kDigitalizar)) {
+      return Response::Error(403, "forbidden", "su rol no digitaliza actas");
+    }
+    std::lock_guard<std::mutex> lock(self->mu);
+    ordered_json a = ordered_json::array();
+    for (const auto& [clave, x] : self->ops->Expedientes()) {
+      if (x.sin_acta || (!x.imagenes.empty() && !x.redigitalizacion_pendiente)) continue;
+      if (u->sitio != auth::kSitioCentral && self->SitioObjetivo(*u, clave) != u->sitio) continue;
+      a.push_back({{"clave_acta", clave},
+                   {"redigitalizacion", x.redigitalizacion_pendiente},
+                   {"hora_acopio_ms", x.hora_acopio_ms}});
+      if (a.size() >= 500) break;
+    }
+    return Response::Json(200, a.dump());
+  });
+
+  // The coordinación's figures: progress per phase, distrito, CATD and CCV,
+  // throughput, latencies, actas stuck, and where publication stands.
+  router->Add("GET", "/api/v1/avance", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kCoordinar) &&
+        !auth::RolPermite(u->rol, auth::Accion::kConsultar)) {
+      self->Auditar(*u, "consultar_avance", "", false, "el rol no consulta el avance");
+      return Response::Error(403, "forbidden", "su rol no consulta el avance");
+    }
+    std::map<int, std::string> catd;
+    for (const auto& [id, sede] : self->opciones.sedes) {
+      if (sede.tipo == "CATD" && !catd.count(sede.distrito)) catd[sede.distrito] = id;
+    }
+    ordered_json j;
+    {
+      std::lock_guard<std::mutex> lock(self->mu);
+      j = ops::AvanceJson(ops::CalcularAvance(*self->ops, catd, self->Ahora()));
+    }
+    j["publicacion"] =
+        self->opciones.estado_publicacion
+            ? ordered_json::parse(self->opciones.estado_publicacion(), nullptr, false)
+            : ordered_json();
+    return Response::Json(200, j.dump());
+  });
+
   router->Add("GET", "/api/v1/usuarios", [self](const Request& r) {
     auto u = self->Autenticar(r);
     if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
@@ -707,9 +820,28 @@ void Servicio::Impl::Rutas() {
       self->Auditar(*u, "leer_auditoria", "", false, "el rol no permite leer la auditoría");
       return Response::Error(403, "forbidden", "su rol no permite leer la auditoría");
     }
+    // A page of at most 1,000 events from `desde`, optionally only those of a
+    // user, a type or an acta (the next page starts after the last seq).
     const int64_t desde = r.query.count("desde") ? std::atoll(r.query.at("desde").c_str()) : 1;
-    auto events = self->store->Read(std::max<int64_t>(1, desde), 1000);
-    if (!events.ok()) return FromStatus(events.status());
+    auto filtro = [&](const char* k) { return r.query.count(k) ? r.query.at(k) : std::string(); };
+    const std::string f_usuario = filtro("usuario"), f_tipo = filtro("tipo"),
+                      f_acta = filtro("acta");
+    const bool filtra = !f_usuario.empty() || !f_tipo.empty() || !f_acta.empty();
+    Result<std::vector<store::Event>> events = std::vector<store::Event>();
+    for (int64_t next = std::max<int64_t>(1, desde); events->size() < 1000;) {
+      auto lote = self->store->Read(next, filtra ? 10000 : 1000);
+      if (!lote.ok()) return FromStatus(lote.status());
+      if (lote->empty()) break;
+      next = lote->back().seq + 1;
+      for (auto& e : *lote) {
+        if ((!f_usuario.empty() && e.actor != f_usuario) || (!f_tipo.empty() && e.type != f_tipo) ||
+            (!f_acta.empty() && e.acta != f_acta)) {
+          continue;
+        }
+        if (events->size() < 1000) events->push_back(std::move(e));
+      }
+      if (!filtra) break;
+    }
     // A user event's payload holds a password hash: never exported.
     auto payload = [](const store::Event& e) {
       return e.type == "auditoria" || e.type.rfind("usuario", 0) != 0 ? e.payload : "{}";

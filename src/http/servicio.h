@@ -40,6 +40,9 @@ struct ServicioOpciones {
   // POST /api/v1/cortes (kForzarCorte): publishes a corte now and returns its
   // id; `final` closes the PREP. Unset: the route answers 409 (no publisher).
   std::function<Result<std::string>(bool final)> forzar_corte;
+  // Where publication stands, as a JSON object (next and last corte, closed,
+  // simulacro, public key), for GET /api/v1/eleccion; unset: null.
+  std::function<std::string()> estado_publicacion;
 };
 
 class Servicio {

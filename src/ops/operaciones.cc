@@ -335,13 +335,15 @@ Status Operaciones::Aplicar(const store::Event& e) {
       x.imagenes.push_back({p.at("sha256").get<std::string>(), p.at("origen").get<std::string>(),
                             p.at("dispositivo").get<std::string>(), p.at("bytes").get<int64_t>()});
       x.redigitalizacion_pendiente = false;
+      if (x.hora_digitalizacion_ms == 0) x.hora_digitalizacion_ms = e.at_ms;
     } else if (e.type == "captura") {
       auto valores = ValoresDe(p.at("valores"));
       if (!valores.ok()) return bad(valores.status().message());
-      x.capturas.push_back({e.actor, std::move(*valores), e.at_ms});
+      x.capturas.push_back({e.actor, std::move(*valores), e.at_ms, e.site});
       x.capturistas.insert(e.actor);
       x.acordados = Acuerdo(x.capturas);
       x.hora_captura_ms = e.at_ms;
+      if (x.capturas.size() == 1) x.hora_primera_captura_ms = e.at_ms;
     } else if (e.type == "verificacion") {
       auto valores = ValoresDe(p.at("valores"));
       if (!valores.ok()) return bad(valores.status().message());
@@ -354,6 +356,7 @@ Status Operaciones::Aplicar(const store::Event& e) {
         x.correcciones.push_back({e.actor, antes, x.valores, p.at("motivo").get<std::string>()});
       x.verificada = true;
       x.hora_verificacion_ms = e.at_ms;
+      x.sitio_verificacion = e.site;
     } else if (e.type == "orden_recaptura" || e.type == "orden_redigitalizacion") {
       // Nothing earlier is forgotten: captures stay in the log; a new round starts.
       ++x.ronda;

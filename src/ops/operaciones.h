@@ -109,6 +109,7 @@ struct Expediente {
     std::string usuario;
     std::vector<domain::CaptureValue> valores;
     int64_t at_ms = 0;
+    std::string sitio;  // the CCV (or CATD) where it was typed
   };
   std::vector<CapturaHecha> capturas;  // of the current round
   std::set<std::string> capturistas;   // everyone who ever captured this acta
@@ -123,8 +124,13 @@ struct Expediente {
   };
   std::vector<Correccion> correcciones;
   std::optional<int> cotejo;
-  int64_t hora_captura_ms = 0;
+  int64_t hora_captura_ms = 0;  // the last capture
   int64_t hora_verificacion_ms = 0;
+  // For the coordinación's latencies: the first image and the first capture
+  // of the current round (0 = none yet).
+  int64_t hora_digitalizacion_ms = 0;
+  int64_t hora_primera_captura_ms = 0;
+  std::string sitio_verificacion;  // the CCV that verified it
 
   // The state names an operator sees.
   bool Digitalizada() const { return !imagenes.empty() && !redigitalizacion_pendiente; }
@@ -143,6 +149,8 @@ class Operaciones {
   Status Aplicar(const store::Event& e);
 
   const Expediente* Buscar(const std::string& clave_acta) const;
+  // Every acta registered so far (by CLAVE_ACTA), for progress views.
+  const std::map<std::string, Expediente>& Expedientes() const { return expedientes_; }
   // The acta's classification under Anexo 13, once it has verified values
   // (or a sin-acta acopio); nullopt before.
   std::optional<domain::Classification> Clasificacion(const std::string& clave_acta) const;
