@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -184,6 +186,19 @@ struct Servicio::Impl {
 
   int64_t Ahora() const { return opciones.reloj(); }
   std::string CarpetaImagenes() const { return opciones.data_dir + "/imagenes"; }
+  std::string CarpetaSubidas() const { return opciones.data_dir + "/subidas"; }
+  std::mutex mu_subidas;  // serialises reads and appends of resumable uploads
+  // The file of a user's resumable upload: the id is the client's (8 to 128
+  // of [0-9A-Za-z_-]); the name is a hash of user and id, so nobody reaches
+  // another's upload and no id names a path.
+  Result<std::string> RutaSubida(const auth::Usuario& u, const std::string& id) const {
+    if (id.size() < 8 || id.size() > 128 ||
+        id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-") !=
+            std::string::npos) {
+      return Status::InvalidArgument("subida: an id of 8 to 128 letters, digits, _ or -");
+    }
+    return CarpetaSubidas() + "/" + store::Sha256Hex(u.nombre + "\n" + id).substr(0, 32) + ".parte";
+  }
 
   Result<auth::Usuario> Autenticar(const Request& r) {
     const std::string h = r.Header("authorization");
@@ -194,6 +209,18 @@ struct Servicio::Impl {
   void Auditar(const auth::Usuario& u, const std::string& accion, const std::string& objetivo,
                bool ok, const std::string& motivo) {
     bitacora->Registrar({Ahora(), u.nombre, u.sitio, accion, objetivo, ok, motivo});
+    if (!ok) Incidente({Ahora(), u.nombre, u.sitio, accion, objetivo, false, motivo});
+  }
+
+  // The last refusals, for the coordinación's incident list (the audit
+  // trail keeps them all; this is what the coordinador sees at a glance).
+  static constexpr size_t kIncidentes = 50;
+  std::mutex mu_incidentes;
+  std::deque<auth::RegistroAuditoria> incidentes;  // guarded by mu_incidentes, newest last
+  void Incidente(auth::RegistroAuditoria r) {
+    std::lock_guard<std::mutex> l(mu_incidentes);
+    incidentes.push_back(std::move(r));
+    if (incidentes.size() > kIncidentes) incidentes.pop_front();
   }
 
   // The CATD/CCV an action on this acta is done for.
@@ -391,6 +418,16 @@ Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo,
     }
     next = batch.back().seq + 1;
   }
+  // Resumable uploads abandoned for two days are not coming back.
+  {
+    std::error_code ec;
+    const auto limite = std::filesystem::file_time_type::clock::now() - std::chrono::hours(48);
+    for (const auto& f : std::filesystem::directory_iterator(impl->CarpetaSubidas(), ec)) {
+      if (f.path().extension() == ".parte" && f.last_write_time(ec) < limite) {
+        std::filesystem::remove(f.path(), ec);
+      }
+    }
+  }
   impl->Rutas();
   return std::unique_ptr<Servicio>(new Servicio(std::move(impl)));
 }
@@ -462,20 +499,87 @@ void Servicio::Impl::Rutas() {
         });
   });
 
+  // Resumable uploads: a phone on a weak link (PREP Casilla) sends a large
+  // photo in pieces, each appended where the server's copy ends, and after a
+  // cut asks how much arrived and goes on from there. The last call,
+  // POST .../imagenes?subida=ID, stores it as any image (its Idempotency-Key
+  // should be the upload's id, so a retry is answered, not applied, again).
+  router->Add("GET", "/api/v1/subidas/{id}", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    auto ruta = self->RutaSubida(*u, r.params.at("id"));
+    if (!ruta.ok()) return FromStatus(ruta.status());
+    std::lock_guard<std::mutex> l(self->mu_subidas);
+    std::error_code ec;
+    const auto n = std::filesystem::exists(*ruta, ec) ? std::filesystem::file_size(*ruta, ec) : 0;
+    return Response::Json(200, ordered_json{{"recibidos", n}}.dump());
+  });
+  router->Add("PUT", "/api/v1/subidas/{id}", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kDigitalizar)) {
+      self->Auditar(*u, "subir_imagen", "", false, "el rol no digitaliza actas");
+      return Response::Error(403, "forbidden", "su rol no digitaliza actas");
+    }
+    auto ruta = self->RutaSubida(*u, r.params.at("id"));
+    if (!ruta.ok()) return FromStatus(ruta.status());
+    const auto desde = r.query.find("desde");
+    if (desde == r.query.end() || desde->second.empty() ||
+        desde->second.find_first_not_of("0123456789") != std::string::npos ||
+        desde->second.size() > 12) {
+      return Response::Error(422, "invalid", "desde: the byte offset this piece starts at",
+                             "desde");
+    }
+    const uint64_t inicio = std::stoull(desde->second);
+    std::lock_guard<std::mutex> l(self->mu_subidas);
+    std::error_code ec;
+    std::filesystem::create_directories(self->CarpetaSubidas(), ec);
+    const uint64_t tiene =
+        std::filesystem::exists(*ruta, ec) ? std::filesystem::file_size(*ruta, ec) : 0;
+    if (inicio != tiene) {
+      // Not where the copy ends: say where, so the client goes on from there.
+      return Response::Json(
+          409, ordered_json{{"error",
+                             {{"code", "offset"},
+                              {"message", "la subida va en el byte " + std::to_string(tiene)},
+                              {"field", "desde"}}},
+                            {"recibidos", tiene}}
+                   .dump());
+    }
+    if (tiene + r.body.size() > static_cast<uint64_t>(store::kMaxBytesImagen)) {
+      return Response::Error(413, "too_large", "la imagen pasa del límite de tamaño");
+    }
+    std::ofstream out(*ruta, std::ios::binary | std::ios::app);
+    out.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+    out.close();
+    if (!out) return Response::Error(500, "internal", "la subida no se pudo guardar");
+    return Response::Json(200, ordered_json{{"recibidos", tiene + r.body.size()}}.dump());
+  });
+
   router->Add("POST", "/api/v1/actas/{clave}/imagenes", [self](const Request& r) {
     return self->Escribir(
-        r, auth::Accion::kDigitalizar, [&](const auth::Usuario&) -> Result<ops::Paso> {
+        r, auth::Accion::kDigitalizar, [&](const auth::Usuario& u) -> Result<ops::Paso> {
           const std::string origen = r.query.count("origen") ? r.query.at("origen") : "CATD";
           const std::string dispositivo =
               r.query.count("dispositivo") ? r.query.at("dispositivo") : "ESCANER";
-          PREP_ASSIGN_OR_RETURN(store::TipoImagen tipo, store::TipoPorContenido(r.body));
+          // The bytes: the body, or a finished resumable upload.
+          std::string armada;
+          if (r.query.count("subida")) {
+            PREP_ASSIGN_OR_RETURN(std::string ruta, self->RutaSubida(u, r.query.at("subida")));
+            std::lock_guard<std::mutex> l(self->mu_subidas);
+            std::ifstream in(ruta, std::ios::binary);
+            if (!in) return Status::NotFound("subida: nothing was uploaded under this id");
+            armada.assign(std::istreambuf_iterator<char>(in), {});
+          }
+          const std::string_view bytes = r.query.count("subida") ? armada : r.body;
+          PREP_ASSIGN_OR_RETURN(store::TipoImagen tipo, store::TipoPorContenido(bytes));
           (void)tipo;
-          if (static_cast<int64_t>(r.body.size()) > store::kMaxBytesImagen) {
+          if (static_cast<int64_t>(bytes.size()) > store::kMaxBytesImagen) {
             return Status::InvalidArgument("imagen: larger than the limit");
           }
           // Stored before the event: content-addressed, so a retry stores nothing new.
           PREP_ASSIGN_OR_RETURN(store::ImagenGuardada g,
-                                store::GuardarImagen(self->CarpetaImagenes(), r.body));
+                                store::GuardarImagen(self->CarpetaImagenes(), bytes));
           return ops::Paso(ops::Digitalizacion{g.sha256, origen, dispositivo, g.bytes});
         });
   });
@@ -793,6 +897,65 @@ void Servicio::Impl::Rutas() {
         self->opciones.estado_publicacion
             ? ordered_json::parse(self->opciones.estado_publicacion(), nullptr, false)
             : ordered_json();
+    ordered_json inc = ordered_json::array();
+    {
+      std::lock_guard<std::mutex> l(self->mu_incidentes);
+      for (auto it = self->incidentes.rbegin(); it != self->incidentes.rend(); ++it) {
+        inc.push_back({{"at_ms", it->at_ms},
+                       {"usuario", it->usuario},
+                       {"sitio", it->sitio},
+                       {"accion", it->accion},
+                       {"acta", it->objetivo},
+                       {"motivo", it->motivo}});
+      }
+    }
+    j["incidentes"] = inc;
+    return Response::Json(200, j.dump());
+  });
+
+  // Puesta en ceros (spec §8.3): whether the store holds any acta data yet;
+  // before the night it must hold none (users and the election's own events
+  // are not acta data).
+  router->Add("GET", "/api/v1/puesta-en-ceros", [self](const Request& r) {
+    auto u = self->Autenticar(r);
+    if (!u.ok()) return Response::Error(401, "unauthenticated", "inicie sesión");
+    if (!auth::RolPermite(u->rol, auth::Accion::kAdministrarConfiguracion) &&
+        !auth::RolPermite(u->rol, auth::Accion::kLeerAuditoria)) {
+      self->Auditar(*u, "puesta_en_ceros", "", false, "sólo administración y auditoría");
+      return Response::Error(403, "forbidden", "sólo administración y auditoría");
+    }
+    int64_t eventos = 0, total = 0;
+    std::map<std::string, int64_t> por_tipo;
+    for (int64_t next = 1;;) {
+      auto lote = self->store->Read(next, 10000);
+      if (!lote.ok()) return FromStatus(lote.status());
+      if (lote->empty()) break;
+      for (const auto& e : *lote) {
+        ++total;
+        if (ops::EsEventoDeActa(e.type)) {
+          ++eventos;
+          ++por_tipo[e.type];
+        }
+      }
+      next = lote->back().seq + 1;
+    }
+    size_t actas;
+    {
+      std::lock_guard<std::mutex> lock(self->mu);
+      actas = self->ops->Expedientes().size();
+    }
+    ordered_json tipos = ordered_json::object();
+    for (const auto& [t, n] : por_tipo) tipos[t] = n;
+    const Status cadena = self->store->VerifyChain();
+    ordered_json j{{"en_ceros", eventos == 0 && actas == 0},
+                   {"eventos_de_actas", eventos},
+                   {"actas_con_datos", actas},
+                   {"por_tipo", tipos},
+                   {"eventos_en_bitacora", total},
+                   {"cadena_verifica", cadena.ok()},
+                   {"cadena", cadena.ok() ? "la cadena de hashes verifica" : cadena.message()},
+                   {"ahora_ms", self->Ahora()}};
+    self->Auditar(*u, "puesta_en_ceros", "", true, "");
     return Response::Json(200, j.dump());
   });
 

@@ -133,10 +133,11 @@ void Anticipar(const T* p, size_t n) {
 }
 
 // Avance::por_ccv's entry for a site, for every capture and verification.
-// Searching the string map each time costs a third of the budget at 170,000
-// actas; site ids are short ("CCV01", "CATD03"), so they are packed into two
-// words and found in a small open-addressing table without memcmp. Longer
-// ids go to the map.
+// Searching the string map each time costs ~14 ms at 170,000 actas (400,000
+// lookups); site ids are short ("CCV01", "CATD03"), so they are packed into
+// two words and found in a small open-addressing table without memcmp (~4
+// ms). The map stays the record: the table only remembers pointers into it,
+// and ids longer than 16 bytes go to the map directly.
 class SitiosCcv {
  public:
   explicit SitiosCcv(std::map<std::string, Avance::PorCcv>& por_ccv)

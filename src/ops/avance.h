@@ -9,7 +9,8 @@
 //   the catálogo only (so `total` is the sum of `por_distrito`); actas fuera
 //   de catálogo are counted apart, in `fuera_de_catalogo`.
 // * Throughput, latencies and the stuck list measure the operation, so they
-//   take every acta, fuera de catálogo included.
+//   take every acta, fuera de catálogo included (one with an image shows as
+//   waiting for captura, which it cannot have until its clave is corrected).
 // * PREP Casilla: an image may arrive before the Sobre PREP (the photo taken
 //   at the polling station), so an acta can be digitalizada, capturada or
 //   verificada without being acopiada, and a latency from the acopio can come
@@ -91,7 +92,9 @@ struct Avance {
 // An acta is stuck when it has waited more than `umbral_atorada_ms` (exactly
 // the threshold is not yet stuck) for its next step; never when sin acta or
 // verificada:
-//   "redigitalizacion"  a redigitalización ordered and no new image yet;
+//   "redigitalizacion"  a redigitalización ordered and no new image yet, since
+//                       the last step known before the order (the Expediente
+//                       does not keep the order's own time);
 //   "digitalizacion"    acopiada, no image, since the acopio;
 //   "captura"           with an image, captures incomplete, since the first image;
 //   "verificacion"      captures complete, not verified, since the last capture.

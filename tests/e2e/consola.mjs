@@ -149,6 +149,13 @@ async function run_() {
   const B = '050001B01002';  // sección 1, básica: distrito 1, CATD01
   const C = '050001C01002';  // its contigua
 
+  // ── Puesta en ceros before the night ───────────────────────────────────
+  await entrar(page, 'admin');
+  await page.click('#comprobar-ceros');
+  await page.waitForSelector('#puesta-en-ceros p');
+  check((await page.textContent('#puesta-en-ceros')).includes('En ceros'), 'administración: the store is en ceros before the first acopio');
+  await page.click('#salir');
+
   // ── Acopio ───────────────────────────────────────────────────────────────
   await entrar(page, 'acopio1');
   check(page.url().endsWith('#/acopio'), 'acopiador lands on Acopio');
@@ -259,6 +266,7 @@ async function run_() {
   await page.waitForSelector('#tarjetas');
   check((await page.textContent('#tarjetas')).includes('Verificadas1'), 'coordinación: one acta verified');
   check(await page.locator('#tabla-distritos').isVisible() && await page.locator('#tabla-catd').isVisible(), 'coordinación: per distrito and per CATD');
+  check((await page.textContent('#tabla-incidentes')).includes('digi1'), 'coordinación: the refused upload is listed as an incident');
   await accesible(page, 'coordinación');
   await page.screenshot({ path: join(artifacts, 'consola-coordinacion.png'), fullPage: true });
   await page.click('#forzar-corte');
@@ -297,6 +305,9 @@ async function run_() {
   await page.getByRole('button', { name: 'Crear el usuario' }).click();
   check((await page.textContent('#nuevo-password-error')).includes('12 caracteres'), 'administración: short password → message');
   check(!(await page.textContent('#tabla-usuarios')).includes('nuevo.usuario'), 'administración: nothing stored');
+  await page.click('#comprobar-ceros');
+  await page.waitForFunction(() => document.querySelector('#puesta-en-ceros').textContent.includes('No está en ceros'));
+  check(true, 'administración: after the night the store is no longer en ceros');
   await accesible(page, 'administración');
   await page.screenshot({ path: join(artifacts, 'consola-administracion.png'), fullPage: true });
   for (const [u, nombre] of [['audi', 'auditoria'], ['coteja', 'cotejo'], ['mira', 'consulta']]) {

@@ -15,6 +15,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "http/servicio.h"
+#include "store/imagenes.h"
 
 namespace prep {
 namespace {
@@ -301,17 +302,77 @@ TEST_F(ApiTest, ARetriedAcopioIsAReplayThoughTheServerClockMoved) {
   // retry (the answer was lost on a slow link) comes later and must be
   // answered as the same request. Found by prep simulacro's dropped connections.
   const FilaQroo& f = filas_[0];
-  auto first = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
+  auto first =
+      Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
   ASSERT_EQ(first.status, 201) << first.body;
   reloj_ += 90'000;
-  auto retry = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
+  auto retry =
+      Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"F"})", "sobre-1");
   EXPECT_EQ(retry.status, 200) << retry.body;
   EXPECT_EQ(json::parse(retry.body)["replay"], true);
   EXPECT_EQ(json::parse(retry.body)["evento"]["seq"], json::parse(first.body)["evento"]["seq"]);
   // Another mechanism under the same key is another request.
-  auto other = Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"D"})", "sobre-1");
+  auto other =
+      Post(tokens_["acopio1"], Acta(f) + "/acopio", R"({"mecanismos_traslado":"D"})", "sobre-1");
   EXPECT_EQ(other.status, 409);
   EXPECT_EQ(json::parse(other.body)["error"]["code"], "idempotency_conflict");
+}
+
+TEST_F(ApiTest, AResumableUploadGoesOnAfterACutAndIsStoredOnce) {
+  // PREP Casilla on a weak link: a 600 KB photo in 256 KB pieces, cut after the
+  // first; the phone asks how much arrived, sends from there (a piece at the
+  // wrong offset is refused with where to go on), then stores it; a retry of
+  // the last call is answered, not applied, again.
+  const FilaQroo& f = filas_[0];
+  ASSERT_EQ(As("acopio1", Acta(f) + "/acopio", "{}").status, 201);
+  const std::string foto = Png(std::string(600'000, 'f'));
+  const std::string id = "foto-0123456789";
+  const std::map<std::string, std::string> h{{"Authorization", "Bearer " + tokens_["digi1"]}};
+  auto put = [&](uint64_t desde, size_t n) {
+    return Fetch(server_->port(), "PUT",
+                 "/api/v1/subidas/" + id + "?desde=" + std::to_string(desde), foto.substr(desde, n),
+                 h);
+  };
+  auto recibidos = [&] {
+    auto r = Fetch(server_->port(), "GET", "/api/v1/subidas/" + id, "", h);
+    return json::parse(r.body, nullptr, false).value("recibidos", int64_t{-1});
+  };
+  EXPECT_EQ(recibidos(), 0);
+  ASSERT_EQ(put(0, 262'144).status, 200);
+  EXPECT_EQ(recibidos(), 262'144);
+  // The phone lost the answer and sends the first piece again: refused, with where to go on.
+  auto dup = put(0, 262'144);
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(json::parse(dup.body)["recibidos"], 262'144);
+  EXPECT_EQ(put(262'144, 262'144).status, 200);
+  EXPECT_EQ(put(524'288, 262'144).status, 200);
+  EXPECT_EQ(recibidos(), static_cast<int64_t>(foto.size()));
+  // Another user cannot see or add to it, and an id cannot name a path.
+  auto ajeno = Fetch(server_->port(), "GET", "/api/v1/subidas/" + id, "",
+                     {{"Authorization", "Bearer " + tokens_["ana"]}});
+  EXPECT_EQ(json::parse(ajeno.body)["recibidos"], 0);
+  EXPECT_EQ(Fetch(server_->port(), "PUT", "/api/v1/subidas/" + id + "?desde=0", "x",
+                  {{"Authorization", "Bearer " + tokens_["ana"]}})
+                .status,
+            403);
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/subidas/..%2f..%2fprep.sqlite", "", h).status,
+            404);
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/subidas/..prep.sqlite", "", h).status, 422);
+  const std::string fin = Acta(f) + "/imagenes?origen=CASILLA&dispositivo=MOVIL&subida=" + id;
+  auto guardada = Post(tokens_["digi1"], fin, "", id);
+  ASSERT_EQ(guardada.status, 201) << guardada.body;
+  EXPECT_EQ(json::parse(guardada.body)["datos"]["sha256"], store::Sha256Hex(foto));
+  EXPECT_EQ(json::parse(guardada.body)["datos"]["bytes"], foto.size());
+  auto otra_vez = Post(tokens_["digi1"], fin, "", id);
+  EXPECT_EQ(otra_vez.status, 200);
+  EXPECT_EQ(json::parse(otra_vez.body)["replay"], true);
+  const json vista = Get("vero", Acta(f));
+  ASSERT_EQ(vista["imagenes"].size(), 1u);
+  EXPECT_EQ(vista["imagenes"][0]["origen"], "CASILLA");
+  // Nothing uploaded under an id: a clear 404, nothing stored.
+  EXPECT_EQ(
+      Post(tokens_["digi1"], Acta(filas_[1]) + "/imagenes?subida=nunca-subida-0", "", "k-x").status,
+      404);
 }
 
 TEST_F(ApiTest, WorkQueueNeverHandsOneActaToTwoPeopleAndTakesBackExpiredClaims) {

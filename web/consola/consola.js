@@ -90,11 +90,12 @@ function limpiarErrores(form) {
 // ── The API ─────────────────────────────────────────────────────────────────
 
 class ErrorApi extends Error {
-  constructor(status, codigo, mensaje, campo) {
+  constructor(status, codigo, mensaje, campo, datos) {
     super(mensaje);
     this.status = status;
     this.codigo = codigo;
     this.campo = campo;
+    this.datos = datos;
   }
 }
 
@@ -151,7 +152,7 @@ async function api(metodo, ruta, opciones) {
       sesion.borrar();
       irA('entrar', 'La sesión terminó; vuelva a entrar.');
     }
-    throw new ErrorApi(r.status, err.code || '', explicar(r.status, err.message || r.statusText), err.field || '');
+    throw new ErrorApi(r.status, err.code || '', explicar(r.status, err.message || r.statusText), err.field || '', datos);
   }
   return datos;
 }
@@ -519,6 +520,25 @@ async function bd(modo, f) {
   });
 }
 
+// A photo in pieces of 256 KiB: after a cut, the server says how much it has
+// and the upload goes on from there; the last call stores it under the
+// photo's id as Idempotency-Key, so it is stored once however often it is sent.
+const TROZO = 256 * 1024;
+async function subirPorPartes(f) {
+  let recibidos = (await api('GET', `/api/v1/subidas/${f.id}`)).recibidos;
+  while (recibidos < f.foto.size) {
+    try {
+      const r = await api('PUT', `/api/v1/subidas/${f.id}?desde=${recibidos}`, { cuerpo: f.foto.slice(recibidos, recibidos + TROZO) });
+      recibidos = r.recibidos;
+    } catch (e) {
+      if (e.status === 409 && e.datos && typeof e.datos.recibidos === 'number') recibidos = e.datos.recibidos;
+      else throw e;
+    }
+  }
+  return api('POST', `/api/v1/actas/${encodeURIComponent(f.clave)}/imagenes?origen=CASILLA&dispositivo=MOVIL&subida=${f.id}`,
+    { cuerpo: new Blob([]), clave: f.id });
+}
+
 let enviandoCola = false;
 async function enviarCola(caja) {
   if (enviandoCola) return;
@@ -528,7 +548,7 @@ async function enviarCola(caja) {
     for (const f of fotos) {
       if (f.error) continue;
       try {
-        const r = await subirImagen(f.clave, f.foto, 'CASILLA', 'MOVIL', f.id, null);
+        const r = await subirPorPartes(f);
         await bd('readwrite', (s) => s.delete(f.id));
         aviso(`Enviada el acta ${f.clave}: SHA-256 ${(r.datos && r.datos.sha256) || ''}`);
       } catch (e) {
@@ -942,10 +962,17 @@ function dibujarAvance(zona, a) {
       el('tbody', {}, a.atoradas.map((x) => el('tr', {}, el('td', {}, el('code', {}, x.clave_acta)), el('td', {}, ESPERA[x.espera] || x.espera),
         el('td', {}, hora(x.desde_ms)), el('td', { class: 'num' }, x.distrito || '—'))))))
     : el('p', { id: 'sin-atoradas' }, 'Ninguna acta detenida más de 30 minutos.');
+  const incidentes = (a.incidentes || []).length
+    ? el('div', { class: 'tabla' }, el('table', { id: 'tabla-incidentes' }, el('caption', {}, 'Últimas acciones rechazadas (la bitácora de auditoría las guarda todas)'),
+      el('thead', {}, el('tr', {}, ['Hora', 'Usuario', 'Sede', 'Acción', 'Acta', 'Motivo'].map((x) => el('th', { scope: 'col' }, x)))),
+      el('tbody', {}, a.incidentes.map((x) => el('tr', {}, el('td', {}, hora(x.at_ms, true)), el('td', {}, x.usuario), el('td', {}, x.sitio),
+        el('td', {}, x.accion), el('td', {}, x.acta ? el('code', {}, x.acta) : ''), el('td', {}, x.motivo))))))
+    : el('p', { id: 'sin-incidentes' }, 'Ninguna acción rechazada.');
   zona.replaceChildren(tarjetas,
     el('p', {}, `Fuera de catálogo: ${miles(a.fuera_de_catalogo)} · con capturas que difieren: ${miles(t.discrepancias)} · sin acta: ${miles(t.sin_acta)}`),
     el('h2', {}, 'Ritmo y tiempos'), ritmo, latencias,
     el('h2', {}, 'Actas detenidas'), atoradas,
+    el('h2', {}, 'Incidentes'), incidentes,
     el('h2', {}, 'Por distrito'), tablaConteos('tabla-distritos', 'Avance por distrito', 'Distrito', (a.por_distrito || []).map((d) => [String(d.distrito), d])),
     el('h2', {}, 'Por CATD'), tablaConteos('tabla-catd', 'Avance por CATD', 'CATD', (a.por_catd || []).map((d) => [d.sede, d])),
     el('h2', {}, 'Por CCV'), el('div', { class: 'tabla' }, el('table', { id: 'tabla-ccv' }, el('caption', {}, 'Trabajo de cada CCV'),
@@ -965,8 +992,25 @@ function validarPassword(p, nombre) {
   return '';
 }
 
+function puestaEnCeros() {
+  const resultado = el('div', { id: 'puesta-en-ceros', 'aria-live': 'polite' });
+  const boton = el('button', { type: 'button', class: 'secundario', id: 'comprobar-ceros' }, 'Comprobar la puesta en ceros');
+  boton.addEventListener('click', async () => {
+    try {
+      const c = await api('GET', '/api/v1/puesta-en-ceros');
+      resultado.replaceChildren(
+        el('p', { class: c.en_ceros ? 'ok' : 'advertencia' }, c.en_ceros
+          ? 'En ceros: la base de datos no tiene datos de ninguna acta.'
+          : `No está en ceros: ${miles(c.eventos_de_actas)} eventos de ${miles(c.actas_con_datos)} actas.`),
+        el('p', {}, `Eventos en la bitácora: ${miles(c.eventos_en_bitacora)}; ${c.cadena}. Comprobado a las ${hora(c.ahora_ms, true)}.`));
+    } catch (e) { resultado.replaceChildren(el('p', { class: 'error' }, e.message)); }
+  });
+  return { boton, resultado };
+}
+
 async function pantallaAdministracion(main) {
   const pub = eleccion.publicacion || {};
+  const ceros = puestaEnCeros();
   const lista = el('div', { id: 'usuarios' });
   const nombre = el('input', { id: 'nuevo-nombre', autocomplete: 'off', autocapitalize: 'none', 'aria-describedby': 'nuevo-nombre-ayuda' });
   const rol = el('select', { id: 'nuevo-rol' }, ROLES.map((r) => el('option', { value: r }, r)));
@@ -1008,6 +1052,9 @@ async function pantallaAdministracion(main) {
         ['Siguiente corte', pub.cerrado ? 'el PREP está cerrado' : pub.siguiente_corte || '—'],
         ['Último corte', pub.ultimo_corte || '—'], ['Clave pública Ed25519 de los cortes', pub.clave_publica || '—']]
         .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, k.startsWith('Clave') ? el('code', { class: 'sha' }, v) : v)))))),
+    el('h2', {}, 'Puesta en ceros'),
+    el('p', { class: 'ayuda' }, 'Antes de la jornada la base de datos no debe tener ningún dato de actas (usuarios y la configuración no cuentan). Compruébelo ante el notario.'),
+    ceros.boton, ceros.resultado,
     el('h2', {}, 'Usuarios'), lista, el('h2', {}, 'Nuevo usuario'), form);
   await listarUsuarios(lista);
 }
