@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 SHARED ?= $(abspath ../shared)
 
-.PHONY: setup build demo test test-fast asan fuzz bench format format-check tidy clean
+.PHONY: setup build demo test test-fast asan fuzz bench replays format format-check tidy clean
 
 setup:
 	@./scripts/setup.sh
@@ -19,6 +19,20 @@ build: setup
 DEMO_DATA ?= build/demo
 demo: build
 	./build/release/prep demo --config examples/coahuila2020.toml --data $(DEMO_DATA) $(DEMO_FLAGS)
+
+# Every PREP database of ../shared/data replayed through the server; each must end
+# with a final corte equal to prep check's recomputation (about 8 minutes).
+REPLAYS := qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip \
+  tamps2023-sen-ext-ine/20230220_1105_PREP_SEN_TAMPS_ext.zip \
+  pue2018-prep/20180702_2000_PREP_GOB_PUE/PUE_GOB_2018.csv \
+  pue2018-prep/20180702_2000_PREP_DIP_LOC_PUE/PUE_DIP_LOC_2018.csv \
+  pue2018-prep/20180702_2000_PREP_AYUN_PUE/PUE_AYUN_2018.csv
+replays: build
+	@set -o pipefail; for f in $(REPLAYS); do \
+	  echo "== $$f"; \
+	  ./build/release/prep replay $(SHARED)/data/$$f --data build/replay --desde-cero --minutos 1 --hilos 8 \
+	    | grep -E '^(TUBERIA|Resultado|  [A-Z_]+ .*DIFIERE)' || exit 1; \
+	done
 
 test: build
 	ctest --preset release -j $(JOBS)
