@@ -506,6 +506,42 @@ sim::RelojSimulado RelojDeNoche(const formats::Acuerdos& a, Estado& e, double mi
   return r;
 }
 
+// The loopback port of the night's server: the one asked for, else the one an
+// earlier run of this folder used (a resumed demo keeps its URLs), else a free
+// one; recorded in the folder's state.
+Result<int> ElegirPuerto(int pedido, bool reusar, Estado& estado, const std::string& data) {
+  int puerto = pedido != 0 ? pedido : reusar ? estado.puerto : 0;
+  if (puerto == 0) {
+    PREP_ASSIGN_OR_RETURN(puerto, PuertoLibre());
+  }
+  estado.puerto = puerto;
+  (void)EscribirEstado(data, estado);
+  return puerto;
+}
+
+// The executor's options common to every night.
+sim::OpcionesEjecutor OpcionesDeNoche(int puerto, const sim::RelojSimulado& reloj, int hilos,
+                                      const sim::Plantilla& plantilla, Progreso& progreso) {
+  sim::OpcionesEjecutor oe;
+  oe.port = std::to_string(puerto);
+  oe.reloj = reloj;
+  oe.hilos = hilos;
+  oe.plantilla = plantilla;
+  oe.parar = &g_parar;
+  oe.avance = [&progreso](const sim::Avance& a) { progreso(a); };
+  return oe;
+}
+
+// The synthetic night of a config election (Coahuila's voting profile for entidad 5).
+sim::Guion NocheSintetica(const Eleccion& e, uint64_t semilla) {
+  sim::OpcionesSintetico os;
+  os.semilla = semilla;
+  os.cierre_ms = e.acuerdos->inicio_publicacion_utc_ms;
+  os.fin_ms = e.acuerdos->ultima_actualizacion_utc_ms;
+  if (e.catalogo.entidad_id == 5) os.perfil = sim::PerfilCoahuila2020();
+  return sim::GuionSintetico(*e.contienda, os);
+}
+
 void Instalar() {
   g_parar = false;
   std::signal(SIGINT, AlParar);
@@ -533,15 +569,9 @@ int Demo(const OpcionesDemo& o) {
   Estado& estado = prep->estado;
   const sim::RelojSimulado reloj = RelojDeNoche(acuerdos, estado, o.noche.minutos, data);
   if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("demo", s.message());
-  int puerto = o.noche.puerto;
-  if (puerto == 0) puerto = estado.puerto;
-  if (puerto == 0) {
-    auto libre = PuertoLibre();
-    if (!libre.ok()) return Falla("demo", libre.status().message());
-    puerto = *libre;
-  }
-  estado.puerto = puerto;
-  (void)EscribirEstado(data, estado);
+  auto puerto_o = ElegirPuerto(o.noche.puerto, /*reusar=*/true, estado, data);
+  if (!puerto_o.ok()) return Falla("demo", puerto_o.status().message());
+  const int puerto = *puerto_o;
 
   Servidor srv(data, puerto);
   if (Status s = srv.Iniciar(); !s.ok()) return Falla("demo", s.message());
@@ -555,23 +585,11 @@ int Demo(const OpcionesDemo& o) {
             << " veces más rápido (SIMULACRO).";
   ImprimirAccesos(srv, estado, prep->plantilla);
 
-  sim::OpcionesSintetico os;
-  os.semilla = estado.semilla;
-  os.cierre_ms = acuerdos.inicio_publicacion_utc_ms;
-  os.fin_ms = acuerdos.ultima_actualizacion_utc_ms;
-  if (prep->eleccion.catalogo.entidad_id == 5) os.perfil = sim::PerfilCoahuila2020();
-  const sim::Guion guion = sim::GuionSintetico(*prep->eleccion.contienda, os);
+  const sim::Guion guion = NocheSintetica(prep->eleccion, estado.semilla);
 
   const std::string pub = (fs::path(data) / "publicacion").string();
   Progreso progreso(pub, offset, prep->eleccion.catalogo.actas.size());
-  sim::OpcionesEjecutor oe;
-  oe.port = std::to_string(puerto);
-  oe.reloj = reloj;
-  oe.hilos = o.noche.hilos;
-  oe.plantilla = prep->plantilla;
-  oe.parar = &g_parar;
-  oe.avance = [&](const sim::Avance& a) { progreso(a); };
-  sim::Ejecutor ejecutor(oe);
+  sim::Ejecutor ejecutor(OpcionesDeNoche(puerto, reloj, o.noche.hilos, prep->plantilla, progreso));
   auto res = ejecutor.Ejecutar(guion);
   if (!res.ok()) {
     progreso.Fin();
@@ -743,14 +761,9 @@ int Replay(const OpcionesReplay& o) {
   reloj.virtual_ms = o.sin_esperas ? sim::AhoraRealMs() : desde - kMinuto;
   reloj.real_ms = sim::AhoraRealMs();
   estado.factor = reloj.factor;
-  int puerto = o.noche.puerto;
-  if (puerto == 0) {
-    auto libre = PuertoLibre();
-    if (!libre.ok()) return Falla("replay", libre.status().message());
-    puerto = *libre;
-  }
-  estado.puerto = puerto;
-  (void)EscribirEstado(data, estado);
+  auto puerto_o = ElegirPuerto(o.noche.puerto, /*reusar=*/false, estado, data);
+  if (!puerto_o.ok()) return Falla("replay", puerto_o.status().message());
+  const int puerto = *puerto_o;
   if (!o.sin_esperas) {
     if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("replay", s.message());
   }
@@ -776,13 +789,8 @@ int Replay(const OpcionesReplay& o) {
 
   const std::string pub = (fs::path(data) / "publicacion").string();
   Progreso progreso(pub, offset, replay->guion.actas.size());
-  sim::OpcionesEjecutor oe;
-  oe.port = std::to_string(puerto);
-  oe.reloj = reloj;
-  oe.hilos = o.noche.hilos;
-  oe.plantilla = plantilla;
-  oe.parar = &g_parar;
-  oe.avance = [&](const sim::Avance& a) { progreso(a); };
+  const sim::OpcionesEjecutor oe =
+      OpcionesDeNoche(puerto, reloj, o.noche.hilos, plantilla, progreso);
   std::optional<Result<sim::Resultado>> res;
   std::atomic<bool> terminado{false};
   const auto t_inicio = std::chrono::steady_clock::now();
@@ -949,24 +957,15 @@ int Simulacro(const OpcionesSimulacro& o) {
   Estado& estado = prep->estado;
   const sim::RelojSimulado reloj = RelojDeNoche(acuerdos, estado, o.noche.minutos, data);
   if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("simulacro", s.message());
-  int puerto = o.noche.puerto;
-  if (puerto == 0) {
-    auto libre = PuertoLibre();
-    if (!libre.ok()) return Falla("simulacro", libre.status().message());
-    puerto = *libre;
-  }
-  estado.puerto = puerto;
-  (void)EscribirEstado(data, estado);
+  auto puerto_o = ElegirPuerto(o.noche.puerto, /*reusar=*/false, estado, data);
+  if (!puerto_o.ok()) return Falla("simulacro", puerto_o.status().message());
+  const int puerto = *puerto_o;
   Servidor srv(data, puerto);
   if (Status s = srv.Iniciar(); !s.ok()) return Falla("simulacro", s.message());
   const int64_t t_real_inicio = sim::AhoraRealMs();
 
-  sim::OpcionesSintetico os;
-  os.semilla = estado.semilla;
-  os.cierre_ms = acuerdos.inicio_publicacion_utc_ms;
-  os.fin_ms = acuerdos.ultima_actualizacion_utc_ms;
-  if (prep->eleccion.catalogo.entidad_id == 5) os.perfil = sim::PerfilCoahuila2020();
-  const sim::Guion guion = sim::GuionSintetico(*prep->eleccion.contienda, os);
+  const sim::Guion guion = NocheSintetica(prep->eleccion, estado.semilla);
+  const int64_t cierre = acuerdos.inicio_publicacion_utc_ms;  // the arrival curve's origin
 
   sim::Fallas f;
   f.semilla = estado.semilla;
@@ -989,12 +988,11 @@ int Simulacro(const OpcionesSimulacro& o) {
   }
   if (fallas.count("catd") && !prep->plantilla.catd_de_distrito.empty()) {
     const std::string catd = prep->plantilla.catd_de_distrito.begin()->second;
-    f.desconexiones.push_back(
-        {catd, os.cierre_ms + 2 * 60 * kMinuto, os.cierre_ms + 4 * 60 * kMinuto});
-    descripciones.push_back(
-        catd + " sin red de las " + HoraLocal(os.cierre_ms + 2 * 60 * kMinuto, offset).substr(11) +
-        " a las " + HoraLocal(os.cierre_ms + 4 * 60 * kMinuto, offset).substr(11) +
-        "; registra y digitaliza lo pendiente al volver");
+    f.desconexiones.push_back({catd, cierre + 2 * 60 * kMinuto, cierre + 4 * 60 * kMinuto});
+    descripciones.push_back(catd + " sin red de las " +
+                            HoraLocal(cierre + 2 * 60 * kMinuto, offset).substr(11) + " a las " +
+                            HoraLocal(cierre + 4 * 60 * kMinuto, offset).substr(11) +
+                            "; registra y digitaliza lo pendiente al volver");
   }
   const int reinicios = fallas.count("reinicio") ? o.reinicios : 0;
   if (reinicios > 0) {
@@ -1009,14 +1007,9 @@ int Simulacro(const OpcionesSimulacro& o) {
 
   const std::string pub = (fs::path(data) / "publicacion").string();
   Progreso progreso(pub, offset, prep->eleccion.catalogo.actas.size());
-  sim::OpcionesEjecutor oe;
-  oe.port = std::to_string(puerto);
-  oe.reloj = reloj;
-  oe.hilos = o.noche.hilos;
-  oe.plantilla = prep->plantilla;
+  sim::OpcionesEjecutor oe =
+      OpcionesDeNoche(puerto, reloj, o.noche.hilos, prep->plantilla, progreso);
   oe.fallas = f;
-  oe.parar = &g_parar;
-  oe.avance = [&](const sim::Avance& a) { progreso(a); };
   std::optional<Result<sim::Resultado>> res;
   std::atomic<bool> terminado{false};
   std::thread jugar([&] {
@@ -1028,7 +1021,7 @@ int Simulacro(const OpcionesSimulacro& o) {
   std::vector<sim::ReinicioInforme> cortes_de_luz;
   std::optional<Status> fallo;
   for (int i = 0; i < reinicios && !g_parar && !fallo; ++i) {
-    const int64_t cuando = os.cierre_ms + kMinuto * (60 + i * 8 * 60 / std::max(1, reinicios));
+    const int64_t cuando = cierre + kMinuto * (60 + i * 8 * 60 / std::max(1, reinicios));
     while (!g_parar && reloj.Ahora(sim::AhoraRealMs()) < cuando) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "base/texto.h"
 #include "base/tiempo.h"
 
 namespace prep::publish {
@@ -28,31 +29,10 @@ Estilo EstiloDe(DialectoBase d) {
   return {};
 }
 
-void Entero(std::string& out, int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-// A text cell: quoted (RFC 4180) when it holds the delimiter, a quote or a
-// line end, so commas in OBSERVACIONES survive the comma dialect.
-void Texto(std::string& out, std::string_view s, char sep) {
-  if (s.find_first_of(std::string{sep, '"', '\r', '\n'}) == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 void Voto(std::string& out, const CaptureValue& v) {
   switch (v.kind) {
     case CaptureKind::kCount:
-      Entero(out, v.count);
+      AnadirEntero(out, v.count);
       return;
     case CaptureKind::kIlegible:
       out.append("ILEGIBLE");
@@ -64,7 +44,7 @@ void Voto(std::string& out, const CaptureValue& v) {
 }
 
 void Opcional(std::string& out, const std::optional<int64_t>& v) {
-  if (v) Entero(out, *v);
+  if (v) AnadirEntero(out, *v);
 }
 
 std::string Hora(int64_t ms, int offset, const Estilo& e) {
@@ -128,7 +108,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     out.push_back(e.sep);
     fin();
   }
-  Texto(out, Titulo(corte), e.sep);
+  AnadirCampoCsv(out, Titulo(corte), e.sep);
   fin();
   out.append(FormatearFecha(corte.info.instante_utc_ms, offset,
                             e.ine ? FormatoFecha::kCorteIne : FormatoFecha::kCorteQroo));
@@ -188,7 +168,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   }
   for (const auto& c : cat.columns) {
     sep();
-    Texto(out, c.name, e.sep);
+    AnadirCampoCsv(out, c.name, e.sep);
   }
   for (auto n : despues) {
     sep();
@@ -200,7 +180,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   // MECANISMOS_TRASLADO to DIGITALIZACION: what the operation recorded, the
   // same for actas in and out of the catálogo (only the empty SHA differs).
   auto registro = [&](const ActaPublicada& a, std::string_view sha) {
-    Texto(out, a.mecanismos_traslado, e.sep);
+    AnadirCampoCsv(out, a.mecanismos_traslado, e.sep);
     sep();
     out.append(sha);
     for (int64_t ms : {a.hora_acopio_ms, a.hora_captura_ms, a.hora_verificacion_ms}) {
@@ -219,7 +199,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
       // Fuera de catálogo: only what was registered is known.
       out.append("-");
       sep();
-      Texto(out, a.clave_acta.empty() ? "-" : a.clave_acta, e.sep);
+      AnadirCampoCsv(out, a.clave_acta.empty() ? "-" : a.clave_acta, e.sep);
       for (size_t i = 2; i < antes.size(); ++i) {
         sep();
         out.append("-");
@@ -237,13 +217,13 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
       sep();
       out.append("-");  // representantes
       sep();
-      Texto(out, Observaciones(a), e.sep);
+      AnadirCampoCsv(out, Observaciones(a), e.sep);
       sep();
       out.append("2");
       sep();
       registro(a, a.sha256);
       sep();
-      Texto(out, a.tipo_documento, e.sep);
+      AnadirCampoCsv(out, a.tipo_documento, e.sep);
       sep();
       fin();
       continue;
@@ -260,28 +240,28 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     out.append(clave);
     if (e.ine) out.append(q2);
     sep();
-    Entero(out, cat.entidad_id);
+    AnadirEntero(out, cat.entidad_id);
     sep();
-    Texto(out, cat.entidad_nombre, e.sep);
+    AnadirCampoCsv(out, cat.entidad_nombre, e.sep);
     sep();
-    Entero(out, casilla.distrito);
+    AnadirEntero(out, casilla.distrito);
     sep();
     if (static_cast<size_t>(casilla.distrito) >= distritos.size()) {
       distritos.resize(static_cast<size_t>(casilla.distrito) + 1);
     }
     std::string& dn = distritos[static_cast<size_t>(casilla.distrito)];
     if (dn.empty()) dn = NombreDistrito(cat, casilla.distrito);
-    Texto(out, dn, e.sep);
+    AnadirCampoCsv(out, dn, e.sep);
     sep();
-    Entero(out, casilla.id.seccion);
+    AnadirEntero(out, casilla.id.seccion);
     sep();
-    Entero(out, casilla.id.id_casilla);
+    AnadirEntero(out, casilla.id.id_casilla);
     sep();
     out.push_back(static_cast<char>(casilla.id.tipo));
     sep();
-    Entero(out, casilla.id.ext_contigua);
+    AnadirEntero(out, casilla.id.ext_contigua);
     sep();
-    Entero(out, casilla.ubicacion);
+    AnadirEntero(out, casilla.ubicacion);
     sep();
     out.append(acta.id.tipo_acta);
     // Boletas block.
@@ -318,16 +298,16 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     }
     sep();
     if (a.capturada) {
-      Entero(out, a.clasificacion.total_votos_calculado);
+      AnadirEntero(out, a.clasificacion.total_votos_calculado);
     } else {
       out.append("-");
     }
     sep();
-    Entero(out, casilla.lista_nominal);
+    AnadirEntero(out, casilla.lista_nominal);
     sep();
-    Entero(out, casilla.representantes.Total());
+    AnadirEntero(out, casilla.representantes.Total());
     sep();
-    Texto(out, Observaciones(a), e.sep);
+    AnadirCampoCsv(out, Observaciones(a), e.sep);
     sep();
     if (a.capturada) {
       out.push_back(a.clasificacion.contabilizada ? '1' : '0');
@@ -337,9 +317,9 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     sep();
     registro(a, a.sha256.empty() && e.ine ? "-" : a.sha256);
     sep();
-    if (a.capturada && !sin_acta) Texto(out, a.tipo_documento, e.sep);
+    if (a.capturada && !sin_acta) AnadirCampoCsv(out, a.tipo_documento, e.sep);
     sep();
-    if (a.cotejada) Entero(out, *a.cotejada);
+    if (a.cotejada) AnadirEntero(out, *a.cotejada);
     fin();
   }
   return out;
@@ -371,15 +351,15 @@ std::string CandidaturasCsv(const Corte& corte, DialectoBase dialecto) {
       quien.push_back("CAND_IND_" + std::to_string(++independientes[c.distrito]));
     }
     for (const std::string& q : quien) {
-      Entero(out, cat.entidad_id);
+      AnadirEntero(out, cat.entidad_id);
       out.push_back(s);
-      Entero(out, c.distrito);
+      AnadirEntero(out, c.distrito);
       out.push_back(s);
-      Texto(out, q, s);
+      AnadirCampoCsv(out, q, s);
       out.push_back(s);
-      Texto(out, c.propietario, s);
+      AnadirCampoCsv(out, c.propietario, s);
       out.push_back(s);
-      Texto(out, c.suplente, s);
+      AnadirCampoCsv(out, c.suplente, s);
       out.append(e.fin);
     }
   }

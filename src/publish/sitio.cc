@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/texto.h"
 #include "base/tiempo.h"
 #include "domain/trunc4.h"
 #include "publish/base_de_datos.h"
@@ -19,43 +20,6 @@ using domain::SummaryBlock;
 using F = domain::SummaryField;
 
 // ── Appending text, numbers and times ────────────────────────────────────────
-
-// Escapes for element content and quoted attribute values alike.
-void Txt(std::string& out, std::string_view s) {
-  size_t inicio = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char* rep = nullptr;
-    switch (s[i]) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      case '"':
-        rep = "&quot;";
-        break;
-      case '\'':
-        rep = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(s.substr(inicio, i - inicio));
-    out.append(rep);
-    inicio = i + 1;
-  }
-  out.append(s.substr(inicio));
-}
-
-void Entero(std::string& out, int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, r.ptr);
-}
 
 // Zero-padded, for the file names and keys people read: distrito 01, sección 0085.
 void Relleno(std::string& out, int64_t v, int ancho) {
@@ -80,7 +44,7 @@ void Numero(std::string& out, int64_t v) {
 
 // "95.0842%": the trunc4 value, as the database prints it.
 void Porcentaje(std::string& out, domain::Percent4 p) {
-  Entero(out, p.ten_thousandths / 10000);
+  AnadirEntero(out, p.ten_thousandths / 10000);
   out.push_back('.');
   Relleno(out, p.ten_thousandths % 10000, 4);
   out.push_back('%');
@@ -90,7 +54,7 @@ void Porcentaje(std::string& out, domain::Percent4 p) {
 // with the database (INE's own site tests do).
 void Dato(std::string& out, int64_t v) {
   out += "<data value=\"";
-  Entero(out, v);
+  AnadirEntero(out, v);
   out += "\">";
   Numero(out, v);
   out += "</data>";
@@ -104,7 +68,7 @@ void HoraLocal(std::string& out, int64_t utc_ms, int offset_minutos) {
   out.push_back('/');
   Relleno(out, f.mes, 2);
   out.push_back('/');
-  Entero(out, f.anio);
+  AnadirEntero(out, f.anio);
   out.push_back(' ');
   Relleno(out, f.hora, 2);
   out.push_back(':');
@@ -293,7 +257,7 @@ struct Contexto {
     auto it = observaciones.find(clave);
     if (it == observaciones.end()) {
       std::string texto;
-      Txt(texto, c.observaciones.ToString(c.sin_acta_motivo));
+      AnadirHtml(texto, c.observaciones.ToString(c.sin_acta_motivo));
       it = observaciones.emplace(clave, std::move(texto)).first;
     }
     return it->second;
@@ -354,14 +318,14 @@ Etiqueta EtiquetaColumna(const domain::Catalogo& cat, size_t col, int distrito) 
   Etiqueta e;
   switch (c.kind) {
     case domain::VoteColumnKind::kPartido: {
-      Txt(e.corta, c.name);
+      AnadirHtml(e.corta, c.name);
       for (const domain::Partido& p : cat.partidos) {
-        if (p.siglas == c.name && p.nombre != p.siglas) Txt(e.larga, p.nombre);
+        if (p.siglas == c.name && p.nombre != p.siglas) AnadirHtml(e.larga, p.nombre);
       }
       break;
     }
     case domain::VoteColumnKind::kCombinacion: {
-      Txt(e.corta, Unir(c.partidos, "-"));
+      AnadirHtml(e.corta, Unir(c.partidos, "-"));
       std::string larga = "Combinación " + Unir(c.partidos, " + ");
       for (const domain::Coalicion& co : cat.coaliciones) {
         if (!c.partidos.empty() &&
@@ -369,7 +333,7 @@ Etiqueta EtiquetaColumna(const domain::Catalogo& cat, size_t col, int distrito) 
           larga += " de la coalición " + co.nombre;
         }
       }
-      Txt(e.larga, larga);
+      AnadirHtml(e.larga, larga);
       break;
     }
     case domain::VoteColumnKind::kCandidaturaIndependiente: {
@@ -388,12 +352,12 @@ Etiqueta EtiquetaColumna(const domain::Catalogo& cat, size_t col, int distrito) 
         if (quienes != 1) ci = nullptr;
       }
       if (ci != nullptr) {
-        Txt(e.corta, ci->nombre);
+        AnadirHtml(e.corta, ci->nombre);
         e.larga = "Candidatura independiente";
       } else {
         e.corta = "Candidaturas independientes";
         e.larga = "columna ";
-        Txt(e.larga, c.name);
+        AnadirHtml(e.larga, c.name);
       }
       break;
     }
@@ -440,11 +404,11 @@ void NombreCasilla(std::string& out, const domain::CasillaId& id) {
   }
   if (numero) {
     out.push_back(' ');
-    Entero(out, id.id_casilla);
+    AnadirEntero(out, id.id_casilla);
   }
   if (id.ext_contigua > 0) {
     out += " contigua ";
-    Entero(out, id.ext_contigua);
+    AnadirEntero(out, id.ext_contigua);
   }
 }
 
@@ -463,7 +427,7 @@ void InicioPagina(Contexto& ctx, std::string& out, std::string_view titulo, std:
       "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"prep-corte\" content=\"";
-  Txt(out, ctx.corte.info.id);
+  AnadirHtml(out, ctx.corte.info.id);
   out += "\">\n";
   if (ctx.corte.info.simulacro) {
     // For programs (mirrors, tests): a drill must never be taken for results.
@@ -519,7 +483,7 @@ void FinPagina(Contexto& ctx, std::string& out, std::string_view raiz) {
       "(manifest.json)</a> · <a href=\"";
   out += raiz;
   out += "secciones.html\">Buscar por sección</a> · Corte <span class=\"id-corte\">";
-  Txt(out, ctx.corte.info.id);
+  AnadirHtml(out, ctx.corte.info.id);
   out += "</span></p>\n</div></footer>\n</body>\n</html>\n";
 }
 
@@ -644,7 +608,7 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
     out += "\" aria-describedby=\"";
     attr_id("-tabla");
     out += "\" width=\"100%\" height=\"";
-    Entero(out, alto);
+    AnadirEntero(out, alto);
     out += "\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"";
     attr_id("-grafica");
     out += "\">Gráfica de barras: ";
@@ -655,7 +619,7 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
     int y = 0;
     for (const FilaVotos& f : filas) {
       out += "<text x=\"0\" y=\"";
-      Entero(out, y + 16);
+      AnadirEntero(out, y + 16);
       out += "\">";
       out += f.corta;
       out += ": ";
@@ -663,15 +627,15 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
       out += " (";
       Porcentaje(out, domain::Trunc4Percent(f.votos, total));
       out += ")</text><rect class=\"fondo\" x=\"0\" y=\"";
-      Entero(out, y + 24);
+      AnadirEntero(out, y + 24);
       out += "\" width=\"100%\" height=\"12\"/><rect class=\"";
       out += f.otra ? "barra otra" : "barra";
       out += "\" x=\"0\" y=\"";
-      Entero(out, y + 24);
+      AnadirEntero(out, y + 24);
       out += "\" width=\"";
       // Bars are scaled to the largest, so small parties stay visible; trunc4, no floats.
       const domain::Percent4 ancho = domain::Trunc4Percent(f.votos, maximo);
-      Entero(out, ancho.ten_thousandths / 10000);
+      AnadirEntero(out, ancho.ten_thousandths / 10000);
       out.push_back('.');
       Relleno(out, ancho.ten_thousandths % 10000, 4);
       out += "%\" height=\"12\"/>\n";
@@ -833,9 +797,9 @@ std::string PaginaEntidad(Contexto& ctx) {
   if (corte.info.base_de_datos) {
     const std::string zip = NombreZipBaseDeDatos(corte);
     out += "<li><a href=\"";
-    Txt(out, zip);
+    AnadirHtml(out, zip);
     out += "\" download>Base de datos de este corte</a> (";
-    Txt(out, zip);
+    AnadirHtml(out, zip);
     out +=
         "): los resultados acta por acta en CSV, las candidaturas y el LEEME que describe cada "
         "columna.<br>SHA-256: <code class=\"sha\">";
@@ -901,14 +865,14 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
       out += "Candidatura independiente";
     } else if (!c.coalicion.empty()) {
       out += "Coalición ";
-      Txt(out, c.coalicion);
+      AnadirHtml(out, c.coalicion);
     } else {
-      Txt(out, c.partido);
+      AnadirHtml(out, c.partido);
     }
     out += "</th><td>";
-    Txt(out, c.propietario);
+    AnadirHtml(out, c.propietario);
     out += "</td><td>";
-    Txt(out, c.suplente);
+    AnadirHtml(out, c.suplente);
     out += "</td></tr>\n";
   }
   if (hay_candidaturas) out += "</tbody>\n</table>\n</div>\n</section>\n";
@@ -1086,11 +1050,11 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
     out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", mayoría relativa"
                                                            : ", representación proporcional";
     out += "</strong> · clave <span class=\"clave\">";
-    Txt(out, a.clave_acta);
+    AnadirHtml(out, a.clave_acta);
     out += "</span></p>";
     if (EsHex64(a.sha256) && EsExtension(a.extension_imagen)) {
       out += "<p><a href=\"";
-      Txt(out, ctx.opciones.prefijo_imagenes);
+      AnadirHtml(out, ctx.opciones.prefijo_imagenes);
       out += a.sha256;
       out.push_back('.');
       out += a.extension_imagen;
@@ -1099,12 +1063,12 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
       // may have dozens of actas, and a phone on a slow network needs the tables first.
       if (a.extension_imagen != "pdf") {
         out += "<img src=\"";
-        Txt(out, ctx.opciones.prefijo_imagenes);
+        AnadirHtml(out, ctx.opciones.prefijo_imagenes);
         out += a.sha256;
         out.push_back('.');
         out += a.extension_imagen;
         out += "\" alt=\"Imagen del acta ";
-        Txt(out, a.clave_acta);
+        AnadirHtml(out, a.clave_acta);
         out += "\" loading=\"lazy\"><br>";
       }
       out += "Ver la imagen del acta (";
@@ -1352,8 +1316,8 @@ std::vector<GrupoCandidatura> GruposCandidatura(const domain::Catalogo& cat,
         grupo_de_coalicion[k] = static_cast<int>(grupos.size());
         GrupoCandidatura g;
         const domain::Coalicion& co = cat.coaliciones[k];
-        Txt(g.corta, co.nombre);
-        Txt(g.larga, "Coalición de " + Unir(co.partidos, ", ") + " con sus combinaciones");
+        AnadirHtml(g.corta, co.nombre);
+        AnadirHtml(g.larga, "Coalición de " + Unir(co.partidos, ", ") + " con sus combinaciones");
         g.clave_entidad = g.corta;
         grupos.push_back(std::move(g));
       }
@@ -1407,11 +1371,11 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
   Contexto ctx(corte, opciones);
   const domain::Catalogo& cat = ctx.cat;
   const size_t ncol = cat.columns.size();
-  Txt(ctx.entidad, NombrePropio(cat.entidad_nombre));
-  Txt(ctx.eleccion, NombreComun(cat.eleccion));
+  AnadirHtml(ctx.entidad, NombrePropio(cat.entidad_nombre));
+  AnadirHtml(ctx.eleccion, NombreComun(cat.eleccion));
   if (corte.contienda->anio > 0) {
     ctx.eleccion += ' ';
-    Entero(ctx.eleccion, corte.contienda->anio);
+    AnadirEntero(ctx.eleccion, corte.contienda->anio);
   }
   ctx.titulo_sitio = "PREP · " + ctx.eleccion + " · " + ctx.entidad;
   ctx.etiqueta_offset = EtiquetaOffset(corte.info.offset_minutos);
@@ -1431,7 +1395,7 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
     h += ctx.entidad;
     if (!opciones.organo.empty()) {
       h += " · ";
-      Txt(h, opciones.organo);
+      AnadirHtml(h, opciones.organo);
     }
     h += "</p>\n<p class=\"corte\">Corte: ";
     Momento(h, corte.info.instante_utc_ms, corte.info.offset_minutos);
@@ -1454,7 +1418,7 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
     pos_distrito[id] = 0;
     DistritoSitio d;
     d.id = id;
-    Txt(d.cabecera, NombrePropio(cabecera));
+    AnadirHtml(d.cabecera, NombrePropio(cabecera));
     ctx.distritos.push_back(std::move(d));
   };
   for (const domain::Distrito& d : cat.distritos) agregar(d.id, d.cabecera);

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string_view>
 
+#include "base/texto.h"
 #include "base/tiempo.h"
 
 namespace prep::sim {
@@ -19,44 +20,6 @@ namespace {
 constexpr int64_t kMsPorHora = 60 * kMsPorMinuto;
 
 // ── Text, numbers and times ─────────────────────────────────────────────────
-
-// Escapes for element content and quoted attribute values alike (incident texts
-// come from server messages). sitio.cc has the same one, file-local.
-void Txt(std::string& out, std::string_view s) {
-  size_t inicio = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char* rep = nullptr;
-    switch (s[i]) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      case '"':
-        rep = "&quot;";
-        break;
-      case '\'':
-        rep = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(s.substr(inicio, i - inicio));
-    out.append(rep);
-    inicio = i + 1;
-  }
-  out.append(s.substr(inicio));
-}
-
-void Entero(std::string& out, int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, r.ptr);
-}
 
 // Digits with thousands separators as Mexico writes them (1,187,254), the sign kept.
 void ConMiles(std::string& out, std::string_view s) {
@@ -107,7 +70,7 @@ void Porcentaje2(std::string& out, int64_t n, int64_t d) {
     return;
   }
   const __int128 q = static_cast<__int128>(std::max<int64_t>(n, 0)) * 10000 / d;
-  Entero(out, static_cast<int64_t>(q / 100));
+  AnadirEntero(out, static_cast<int64_t>(q / 100));
   out.push_back('.');
   const int c = static_cast<int>(q % 100);
   out.push_back(static_cast<char>('0' + c / 10));
@@ -175,7 +138,7 @@ std::string Duracion(int64_t ms) {
     if (minutos % 60 != 0) s += " ";
   }
   if (minutos % 60 != 0 || minutos == 0) {
-    Entero(s, minutos % 60);
+    AnadirEntero(s, minutos % 60);
     s += " min";
   }
   return s;
@@ -320,11 +283,11 @@ void Cabecera(std::string& out, const DatosInforme& d) {
   out +=
       "<header class=\"cabecera\"><div class=\"envoltura\">\n<p class=\"marca\">PREP · Informe de "
       "simulacro</p>\n<h1>";
-  Txt(out, d.titulo);
+  AnadirHtml(out, d.titulo);
   out += "</h1>\n";
   if (!d.eleccion.empty()) {
     out += "<p>";
-    Txt(out, d.eleccion);
+    AnadirHtml(out, d.eleccion);
     out += "</p>\n";
   }
   out += "</div></header>\n";
@@ -333,9 +296,9 @@ void Cabecera(std::string& out, const DatosInforme& d) {
 void Datos(std::string& out, const DatosInforme& d) {
   out += "<dl class=\"datos\">\n";
   std::string v;
-  Txt(v, Local(d.inicio_ms, d.offset_minutos));
+  AnadirHtml(v, Local(d.inicio_ms, d.offset_minutos));
   v += " a ";
-  Txt(v, Local(d.fin_ms, d.offset_minutos));
+  AnadirHtml(v, Local(d.fin_ms, d.offset_minutos));
   v += " (";
   v += Duracion(d.fin_ms - d.inicio_ms);
   v += " de elección)";
@@ -350,7 +313,8 @@ void Datos(std::string& out, const DatosInforme& d) {
   Numero(v, d.actas_esperadas);
   Dato(out, "Actas esperadas", v);
   v.clear();
-  Txt(v, FormatearFecha(d.generado_utc_ms, 0, FormatoFecha::kCorteIne) + " " + EtiquetaOffset(0));
+  AnadirHtml(
+      v, FormatearFecha(d.generado_utc_ms, 0, FormatoFecha::kCorteIne) + " " + EtiquetaOffset(0));
   Dato(out, "Informe generado (hora real)", v);
   out += "</dl>\n";
 }
@@ -360,7 +324,7 @@ void VeredictoIntegridad(std::string& out, const DatosInforme::Integridad& in) {
   out += "<section id=\"veredicto-integridad\" class=\"veredicto ";
   out += ok ? "ok" : "falla";
   out += "\" data-perdidos=\"";
-  Entero(out, in.perdidos);
+  AnadirEntero(out, in.perdidos);
   out += "\" aria-labelledby=\"veredicto-integridad-t\">\n<h2 id=\"veredicto-integridad-t\">";
   if (ok) {
     out += "✓ Ningún paso confirmado se perdió";
@@ -377,7 +341,7 @@ void VeredictoIntegridad(std::string& out, const DatosInforme::Integridad& in) {
     }
     if (!in.cadena_ok) partes.push_back("la cadena de hashes no verifica");
     out += "✗ ";
-    Txt(out, Capitalizada(Unidas(partes)));
+    AnadirHtml(out, Capitalizada(Unidas(partes)));
   }
   out += "</h2>\n<p>";
   if (in.acuses == 0) out += "No hubo pasos confirmados que revisar. ";
@@ -396,7 +360,7 @@ void VeredictoIntegridad(std::string& out, const DatosInforme::Integridad& in) {
   out += "</strong>";
   if (!in.cadena.empty()) {
     out += " — <span class=\"salida\">";
-    Txt(out, in.cadena);
+    AnadirHtml(out, in.cadena);
     out += "</span>";
   }
   out += "</p>\n</section>\n";
@@ -430,7 +394,7 @@ void VeredictoPublicacion(std::string& out, const DatosInforme::Publicacion& p) 
     }
     if (p.final_id.empty()) partes.push_back("no hubo corte final");
     out += "✗ ";
-    Txt(out, Capitalizada(Unidas(partes)));
+    AnadirHtml(out, Capitalizada(Unidas(partes)));
   }
   out += "</h2>\n<ul>\n<li>Cortes publicados: ";
   Numero(out, p.cortes);
@@ -439,7 +403,7 @@ void VeredictoPublicacion(std::string& out, const DatosInforme::Publicacion& p) 
   out += "</strong>";
   if (!p.verificacion.empty()) {
     out += " — <span class=\"salida\">";
-    Txt(out, p.verificacion);
+    AnadirHtml(out, p.verificacion);
     out += "</span>";
   }
   out += ".</li>\n<li>Bases de datos (zip) revisadas con <code>prep check</code>: ";
@@ -451,7 +415,7 @@ void VeredictoPublicacion(std::string& out, const DatosInforme::Publicacion& p) 
     out += "ninguno";
   } else {
     out += "<code>";
-    Txt(out, p.final_id);
+    AnadirHtml(out, p.final_id);
     out += "</code>";
   }
   out += ".</li>\n</ul>\n</section>\n";
@@ -473,7 +437,7 @@ void Ventana(std::string& out, const DatosInforme& d) {
         "scope=\"col\" class=\"n\">De las esperadas</th></tr></thead>\n<tbody>\n";
     for (const auto& [etapa, n] : d.dentro_de_ventana) {
       out += "<tr><th scope=\"row\">";
-      Txt(out, Capitalizada(etapa));
+      AnadirHtml(out, Capitalizada(etapa));
       out += "</th><td class=\"n\">";
       Numero(out, n);
       out += "</td><td class=\"n\">";
@@ -499,7 +463,7 @@ void GraficaFases(std::string& out, const std::vector<FaseInforme>& fases) {
   out +=
       "<figure class=\"grafica barras\">\n<svg class=\"plano\" role=\"img\" "
       "aria-labelledby=\"fases-grafica\" aria-describedby=\"fases-tabla\" viewBox=\"0 0 360 ";
-  Entero(out, alto);
+  AnadirEntero(out, alto);
   out +=
       "\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"fases-grafica\">Gráfica de barras: "
       "latencia p50, p90 y p99 de cada fase, en milisegundos; las cifras están en la tabla que "
@@ -507,9 +471,9 @@ void GraficaFases(std::string& out, const std::vector<FaseInforme>& fases) {
   int y = 0;
   for (const FaseInforme& f : fases) {
     out += "<text class=\"fase\" x=\"0\" y=\"";
-    Entero(out, y + 13);
+    AnadirEntero(out, y + 13);
     out += "\">";
-    Txt(out, NombreFase(f.fase));
+    AnadirHtml(out, NombreFase(f.fase));
     out += "</text>\n";
     y += kTitulo;
     const std::array<std::pair<std::string_view, double>, 3> barras{
@@ -518,21 +482,21 @@ void GraficaFases(std::string& out, const std::vector<FaseInforme>& fases) {
       const double ancho =
           maximo > 0 && std::isfinite(v) ? std::clamp(v / maximo, 0.0, 1.0) * kBarraMax : 0;
       out += "<text x=\"0\" y=\"";
-      Entero(out, y + 11);
+      AnadirEntero(out, y + 11);
       out += "\">";
       out += nombre;
       out += "</text><rect class=\"fondo\" x=\"34\" y=\"";
-      Entero(out, y + 2);
+      AnadirEntero(out, y + 2);
       out += "\" width=\"236\" height=\"10\"/><rect class=\"";
       out += nombre;
       out += "\" x=\"34\" y=\"";
-      Entero(out, y + 2);
+      AnadirEntero(out, y + 2);
       out += "\" width=\"";
       Coord(out, ancho);
       out += "\" height=\"10\"/><text x=\"";
       Coord(out, kX + kBarraMax + 4);
       out += "\" y=\"";
-      Entero(out, y + 11);
+      AnadirEntero(out, y + 11);
       out += "\">";
       Decimal(out, v, 1);
       out += " ms</text>\n";
@@ -562,7 +526,7 @@ void Fases(std::string& out, const DatosInforme& d) {
       "class=\"n\">Máximo</th></tr></thead>\n<tbody>\n";
   for (const FaseInforme& f : d.fases) {
     out += "<tr><th scope=\"row\">";
-    Txt(out, NombreFase(f.fase));
+    AnadirHtml(out, NombreFase(f.fase));
     out += "</th><td class=\"n\">";
     Numero(out, f.pasos);
     out += "</td><td class=\"n\">";
@@ -671,7 +635,7 @@ void Avance(std::string& out, const DatosInforme& d) {
     linea += "/>";
     out += "<li>";
     Muestra(out, linea);
-    Txt(out, Capitalizada(d.avance[i].nombre));
+    AnadirHtml(out, Capitalizada(d.avance[i].nombre));
     out += ": ";
     Numero(out, d.avance[i].puntos.empty() ? 0 : d.avance[i].puntos.back().second);
     out += " al final</li>\n";
@@ -685,7 +649,7 @@ void Avance(std::string& out, const DatosInforme& d) {
           "<line x1=\"18\" y1=\"0\" x2=\"18\" y2=\"12\" stroke=\"#a4161a\" stroke-width=\"1.5\" "
           "stroke-dasharray=\"3 2\"/>");
   out += "Fin de la ventana: ";
-  Txt(out, Local(d.fin_ms, d.offset_minutos));
+  AnadirHtml(out, Local(d.fin_ms, d.offset_minutos));
   out += "</li>\n";
   if (d.actas_esperadas > 0) {
     out += "<li>";
@@ -872,7 +836,7 @@ void Avance(std::string& out, const DatosInforme& d) {
   out += "<thead><tr><th scope=\"col\">Hora local</th>";
   for (const SerieAvance& s : d.avance) {
     out += "<th scope=\"col\" class=\"n\">";
-    Txt(out, Capitalizada(s.nombre));
+    AnadirHtml(out, Capitalizada(s.nombre));
     out += "</th>";
   }
   out += "</tr></thead>\n<tbody>\n";
@@ -884,7 +848,7 @@ void Avance(std::string& out, const DatosInforme& d) {
   if (filas.empty() || filas.back() != x1) filas.push_back(x1);
   for (int64_t t : filas) {
     out += "<tr><th scope=\"row\">";
-    Txt(out, FormatearFecha(t, d.offset_minutos, FormatoFecha::kCorteIne));
+    AnadirHtml(out, FormatearFecha(t, d.offset_minutos, FormatoFecha::kCorteIne));
     out += "</th>";
     for (const SerieAvance& s : d.avance) {
       out += "<td class=\"n\">";
@@ -911,7 +875,7 @@ void Reinicios(std::string& out, const DatosInforme& d) {
     out += ")</th><th scope=\"col\" class=\"n\">Sin servicio (s)</th></tr></thead>\n<tbody>\n";
     for (const ReinicioInforme& r : d.reinicios) {
       out += "<tr><td class=\"hora\">";
-      Txt(out, FormatearFecha(r.at_ms, d.offset_minutos, FormatoFecha::kDiaMesAnio));
+      AnadirHtml(out, FormatearFecha(r.at_ms, d.offset_minutos, FormatoFecha::kDiaMesAnio));
       out += "</td><td class=\"n\">";
       Decimal(out, static_cast<double>(r.sin_servicio_ms) / 1000, 1);
       out += "</td></tr>\n";
@@ -929,7 +893,7 @@ void Fallas(std::string& out, const DatosInforme& d) {
     out += "<ul>\n";
     for (const std::string& f : d.fallas) {
       out += "<li>";
-      Txt(out, f);
+      AnadirHtml(out, f);
       out += "</li>\n";
     }
     out += "</ul>\n";
@@ -948,9 +912,9 @@ void Incidentes(std::string& out, const DatosInforme& d) {
     out += ")</th><th scope=\"col\">Descripción</th></tr></thead>\n<tbody>\n";
     for (const IncidenteInforme& i : d.incidentes) {
       out += "<tr><td class=\"hora\">";
-      Txt(out, FormatearFecha(i.at_ms, d.offset_minutos, FormatoFecha::kDiaMesAnio));
+      AnadirHtml(out, FormatearFecha(i.at_ms, d.offset_minutos, FormatoFecha::kDiaMesAnio));
       out += "</td><td>";
-      Txt(out, i.que);
+      AnadirHtml(out, i.que);
       out += "</td></tr>\n";
     }
     FinTabla(out);
@@ -960,32 +924,19 @@ void Incidentes(std::string& out, const DatosInforme& d) {
 
 // ── CSV (RFC 4180) ───────────────────────────────────────────────────────────
 
-void Campo(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 void Fila(std::string& out, std::initializer_list<std::string_view> campos) {
   bool primero = true;
   for (std::string_view c : campos) {
     if (!primero) out.push_back(',');
     primero = false;
-    Campo(out, c);
+    AnadirCampoCsv(out, c);
   }
   out += "\r\n";
 }
 
 std::string Texto(int64_t v) {
   std::string s;
-  Entero(s, v);
+  AnadirEntero(s, v);
   return s;
 }
 
@@ -998,7 +949,7 @@ std::string InformeHtml(const DatosInforme& d) {
       "<!doctype html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n<meta "
       "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta "
       "name=\"prep-informe\" content=\"simulacro\">\n<title>Informe de simulacro: ";
-  Txt(out, d.titulo);
+  AnadirHtml(out, d.titulo);
   out += "</title>\n<style>";
   out += kEstilo;
   out += "</style>\n</head>\n<body>\n";

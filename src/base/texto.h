@@ -1,0 +1,22 @@
+// Appending text to output that people and programs read back: HTML (the
+// public site, the simulacro report), CSV cells (the database, the reports),
+// integers. One copy of each, so an escaping rule is fixed in one place.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace prep {
+
+// `s` escaped for HTML element content and quoted attribute values alike
+// (& < > " '): text from people or servers is never markup.
+void AnadirHtml(std::string& out, std::string_view s);
+// `v` in decimal.
+void AnadirEntero(std::string& out, int64_t v);
+// `s` as one CSV cell (RFC 4180): quoted, quotes doubled, when it holds the
+// separator, a quote or a line end; as it is otherwise.
+void AnadirCampoCsv(std::string& out, std::string_view s, char separador = ',');
+
+}  // namespace prep
