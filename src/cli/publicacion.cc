@@ -84,7 +84,8 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
   const bool programado = e.acuerdos.has_value();
   const bool es_simulacro = e.simulacro;
   // The summary of where publication stands; called with estado->mu held.
-  auto resumir = [estado, programado, es_simulacro, clave_publica, reloj] {
+  const formats::Acuerdos acuerdos = e.acuerdos.value_or(formats::Acuerdos{});
+  auto resumir = [estado, programado, es_simulacro, clave_publica, reloj, acuerdos] {
     const publish::MotorPublicacion& m = *estado->motor;
     const publish::Calendario& c = m.calendario();
     nlohmann::ordered_json j;
@@ -104,6 +105,17 @@ Result<Publicacion> IniciarPublicacion(const std::string& data, const Eleccion& 
         s ? nlohmann::ordered_json(s->instante_utc_ms) : nlohmann::ordered_json();
     j["final"] = s ? nlohmann::ordered_json(s->final) : nlohmann::ordered_json();
     j["offset_minutos"] = c.offset_minutos();
+    // The acuerdos' schedule, for the administración screen.
+    if (programado) {
+      j["acuerdos"] = {
+          {"inicio", FormatearFecha(acuerdos.inicio_publicacion_utc_ms, c.offset_minutos(),
+                                    FormatoFecha::kIso8601)},
+          {"ultima_actualizacion", FormatearFecha(acuerdos.ultima_actualizacion_utc_ms,
+                                                  c.offset_minutos(), FormatoFecha::kIso8601)},
+          {"actualizaciones_datos_por_hora", acuerdos.actualizaciones_datos_por_hora},
+          {"actualizaciones_bd_por_hora", acuerdos.actualizaciones_bd_por_hora},
+          {"cortes_programados", c.cortes().size()}};
+    }
     std::lock_guard<std::mutex> l(estado->mu_resumen);
     estado->resumen = j.dump();
   };

@@ -439,6 +439,8 @@ async function pantallaDigitalizacion(main) {
   const [lClave, ayuda, clave] = campoClave('clave-imagen', 'Clave del acta (si sube una sola imagen)');
   clave.setAttribute('list', 'claves-pendientes');
   const archivos = el('input', { id: 'archivos', type: 'file', accept: TIPOS_IMAGEN.join(','), multiple: true, 'aria-describedby': 'archivos-ayuda' });
+  // The scanner's output folder at once (every image in it, each named as its acta).
+  const carpeta = el('input', { id: 'carpeta', type: 'file', webkitdirectory: true, multiple: true });
   const resultados = el('ul', { id: 'subidas', class: 'cola', 'aria-live': 'polite' });
   const form = el('form', { id: 'form-digitalizacion', novalidate: true },
     lClave, ayuda, clave, lista,
@@ -446,13 +448,15 @@ async function pantallaDigitalizacion(main) {
     el('p', { class: 'ayuda', id: 'archivos-ayuda' },
       'PNG, JPEG o PDF. Con varias a la vez, cada archivo debe llamarse como su acta (por ejemplo 050001B0100002.png).'),
     archivos,
+    el('label', { for: 'carpeta' }, 'O toda la carpeta del escáner'), carpeta,
     el('button', { type: 'submit' }, 'Subir'));
   const idems = new Map();  // file → its Idempotency-Key, for retries
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     limpiarErrores(form);
-    const fs = [...archivos.files];
-    if (!fs.length) { errorCampo(archivos, 'Elija al menos una imagen.'); archivos.focus(); return; }
+    const deCarpeta = [...carpeta.files].filter((f) => TIPOS_IMAGEN.includes(f.type) || /\.(png|jpe?g|pdf)$/i.test(f.name));
+    const fs = [...archivos.files, ...deCarpeta];
+    if (!fs.length) { errorCampo(archivos, 'Elija al menos una imagen, o la carpeta del escáner.'); archivos.focus(); return; }
     const malos = fs.filter((f) => f.type && !TIPOS_IMAGEN.includes(f.type));
     if (malos.length) { errorCampo(archivos, `${malos[0].name} no es PNG, JPEG ni PDF.`); archivos.focus(); return; }
     let unica = null;
@@ -1049,6 +1053,10 @@ async function pantallaAdministracion(main) {
     el('div', { class: 'tabla' }, el('table', { id: 'tabla-eleccion' }, el('tbody', {},
       [['Elección', `${eleccion.eleccion}, ${eleccion.entidad}`], ['Actas esperadas', miles(eleccion.actas)],
         ['Modo', pub.simulacro ? 'SIMULACRO (clave de simulacro)' : 'vivo'],
+        ['Inicio de la publicación', (pub.acuerdos && pub.acuerdos.inicio) || '—'],
+        ['Actualizaciones por hora', pub.acuerdos ? `${pub.acuerdos.actualizaciones_datos_por_hora} de datos, ${pub.acuerdos.actualizaciones_bd_por_hora} de la base de datos` : '—'],
+        ['Última actualización', (pub.acuerdos && pub.acuerdos.ultima_actualizacion) || '—'],
+        ['Cortes programados', pub.acuerdos ? miles(pub.acuerdos.cortes_programados) : '—'],
         ['Siguiente corte', pub.cerrado ? 'el PREP está cerrado' : pub.siguiente_corte || '—'],
         ['Último corte', pub.ultimo_corte || '—'], ['Clave pública Ed25519 de los cortes', pub.clave_publica || '—']]
         .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, k.startsWith('Clave') ? el('code', { class: 'sha' }, v) : v)))))),
@@ -1074,10 +1082,24 @@ async function listarUsuarios(caja) {
     el('thead', {}, el('tr', {}, ['Usuario', 'Rol', 'Sede', 'Estado', 'Acciones'].map((x) => el('th', { scope: 'col' }, x)))),
     el('tbody', {}, us.map((u) => el('tr', {}, el('th', { scope: 'row' }, u.nombre), el('td', {}, u.rol), el('td', {}, u.sitio),
       el('td', {}, el('span', { class: 'etiqueta ' + (u.activo ? 'ok' : 'mal') }, u.activo ? 'activo' : 'inactivo')),
-      el('td', {}, u.nombre === sesion.usuario ? '' : el('button', {
-        type: 'button', class: 'secundario', 'aria-label': (u.activo ? 'Desactivar a ' : 'Reactivar a ') + u.nombre,
-        onclick: () => cambiar(u, { accion: u.activo ? 'desactivar' : 'reactivar' }, `${u.nombre} ${u.activo ? 'desactivado' : 'reactivado'}.`),
-      }, u.activo ? 'Desactivar' : 'Reactivar'))))))));
+      el('td', {}, u.nombre === sesion.usuario ? '' : accionesUsuario(u, cambiar))))))));
+}
+
+// Deactivate or reactivate, and change role and site (reasignar).
+function accionesUsuario(u, cambiar) {
+  const rol = el('select', { 'aria-label': 'Nuevo rol de ' + u.nombre }, ROLES.map((r) => el('option', { value: r, selected: r === u.rol }, r)));
+  const sitio = el('select', { 'aria-label': 'Nueva sede de ' + u.nombre }, el('option', { value: '*', selected: u.sitio === '*' }, '*'),
+    (eleccion.sedes || []).map((x) => el('option', { value: x.sede, selected: x.sede === u.sitio }, x.sede)));
+  return el('div', {},
+    el('button', {
+      type: 'button', class: 'secundario', 'aria-label': (u.activo ? 'Desactivar a ' : 'Reactivar a ') + u.nombre,
+      onclick: () => cambiar(u, { accion: u.activo ? 'desactivar' : 'reactivar' }, `${u.nombre} ${u.activo ? 'desactivado' : 'reactivado'}.`),
+    }, u.activo ? 'Desactivar' : 'Reactivar'),
+    ' ', rol, ' ', sitio, ' ',
+    el('button', {
+      type: 'button', class: 'secundario', 'aria-label': 'Cambiar el rol y la sede de ' + u.nombre,
+      onclick: () => cambiar(u, { accion: 'reasignar', rol: rol.value, sitio: sitio.value }, `${u.nombre}: ahora ${rol.value} en ${sitio.value}.`),
+    }, 'Cambiar rol'));
 }
 
 // ── Auditoría ───────────────────────────────────────────────────────────────
