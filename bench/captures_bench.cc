@@ -1,7 +1,7 @@
 // Durable captures per second through the HTTP API, against raw SQLite commits
 // of the same events, in the same run (BENCHMARKS.md, issue 4).
 //
-//   prep_captures_bench [--clients 200] [--shared ../shared]
+//   prep_captures_bench [--clients 200] [--server-threads 32] [--tasa R] [--shared ../shared]
 //
 // Set-up (not timed): a data folder with the Quintana Roo 2019 catálogo
 // (2,136 actas), one acopio and one image per acta, `clients` capturistas.
@@ -78,10 +78,14 @@ int main(int argc, char** argv) {
   int clients = 200;
   int server_threads = 32;
   std::string shared = "../shared";
+  // Offered load, captures/s over all clients (open loop); 0: each client sends
+  // its next capture as soon as the last is answered (saturation).
+  double tasa = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--clients") clients = std::atoi(argv[i + 1]);
     if (std::string(argv[i]) == "--shared") shared = argv[i + 1];
     if (std::string(argv[i]) == "--server-threads") server_threads = std::atoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--tasa") tasa = std::atof(argv[i + 1]);
   }
   namespace fs = std::filesystem;
   const fs::path dir =
@@ -163,8 +167,20 @@ int main(int argc, char** argv) {
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       Conexion con(port);
+      size_t k = 0;
       for (const auto& [i, r] : trabajo[static_cast<size_t>(c)].capturas) {
-        const auto t0 = Clock::now();
+        auto t0 = Clock::now();
+        if (tasa > 0) {
+          // Its turn on a fixed schedule (client c, c + clients, ...), and the
+          // latency counts from the turn: a late answer also delays the next
+          // request's measure rather than hiding it (no coordinated omission).
+          const double turno = (static_cast<double>(c) +
+                                static_cast<double>(k++) * static_cast<double>(clients)) /
+                               tasa;
+          t0 = start + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(turno));
+          std::this_thread::sleep_until(t0);
+        }
         auto res =
             con.Post("/api/v1/actas/" + actas[i].first + "/capturas", actas[i].second.dump(),
                      tokens[static_cast<size_t>(c)], "c" + std::to_string(r) + actas[i].first);
@@ -222,8 +238,11 @@ int main(int argc, char** argv) {
 
   const double rate = static_cast<double>(all.size()) / seconds;
   const double raw_rate = static_cast<double>(capturas.size()) / raw_seconds;
-  std::printf("clients               %d (keep-alive, 127.0.0.1), server threads %d\n", clients,
-              server_threads);
+  std::printf("clients               %d (keep-alive, 127.0.0.1), server threads %d, %s\n",
+              clients, server_threads,
+              tasa > 0 ? ("offered " + std::to_string(static_cast<int>(tasa)) + " captures/s")
+                             .c_str()
+                       : "no think time (saturation)");
   std::printf("captures              %zu in %.3f s, %d non-201\n", all.size(), seconds,
               errores.load());
   std::printf("API captures/s        %.0f  (p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms)\n",
