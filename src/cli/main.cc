@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "check/check.h"
+#include "cli/auditoria.h"
 #include "cli/operacion.h"
 #include "cli/publicacion.h"
 #include "cli/simulacion.h"
@@ -199,6 +200,32 @@ int main(int argc, char** argv) {
                    "cada paso en cuanto se confirma el anterior, con el reloj real (mide la "
                    "tubería)");
 
+  CLI::App* audit = app.add_subcommand(
+      "audit", "Auditoría: manifiesto del sistema, puesta en ceros, recálculo de los cortes");
+  audit->require_subcommand(1);
+  std::string audit_json, audit_a, audit_b, audit_corte;
+  CLI::App* audit_manifest =
+      audit->add_subcommand("manifest",
+                            "SHA-256 del programa, la consola, el esquema, la "
+                            "elección y las claves públicas (para el acta notarial)");
+  audit_manifest->add_option("--data", data, "carpeta de datos (sin ella, sólo el programa)");
+  audit_manifest->add_option("--json", audit_json, "escribe también el manifiesto en JSON");
+  CLI::App* audit_compare =
+      audit->add_subcommand("compare", "Compara dos manifiestos JSON de prep audit manifest");
+  audit_compare->add_option("A", audit_a)->required();
+  audit_compare->add_option("B", audit_b)->required();
+  CLI::App* audit_zero = audit->add_subcommand(
+      "zero", "Puesta en ceros: comprueba que la base de datos no tiene datos de actas");
+  audit_zero->add_option("--data", data, "carpeta de datos")->required();
+  CLI::App* audit_recompute = audit->add_subcommand(
+      "recompute",
+      "Recalcula cada corte publicado desde la bitácora y lo compara archivo por archivo");
+  audit_recompute->add_option("--data", data, "carpeta de datos")->required();
+  audit_recompute->add_option("--corte", audit_corte, "sólo este corte (YYYYMMDD_HHMM)");
+  std::string audit_salida;
+  audit_recompute->add_option("--salida", audit_salida,
+                              "conserva los cortes recalculados en esta carpeta");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -248,6 +275,10 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads, publicar);
   if (publish->parsed()) return prep::cli::Publish(data, final, publicar);
   if (verify->parsed()) return prep::cli::Verify(destino, clave, !sin_imagenes);
+  if (audit_manifest->parsed()) return prep::cli::AuditManifest(data, audit_json);
+  if (audit_compare->parsed()) return prep::cli::AuditCompare(audit_a, audit_b);
+  if (audit_zero->parsed()) return prep::cli::AuditZero(data);
+  if (audit_recompute->parsed()) return prep::cli::AuditRecompute(data, audit_corte, audit_salida);
   if (demo->parsed()) {
     if (salir) demo_o.quedarse = 0;
     if (quedarse) demo_o.quedarse = 1;

@@ -28,7 +28,7 @@ struct ActaPublicada {
   // Registered in the system (verified values, or a Sobre PREP sin acta).
   // Not capturada: published with "-" cells and CONTABILIZADA empty.
   bool capturada = false;
-  domain::Classification clasificacion;    // meaningful when capturada
+  domain::Classification clasificacion;     // meaningful when capturada
   std::vector<domain::CaptureValue> votos;  // one per Catalogo::columns entry
   // Whether each column applies where this acta is (a coalition or a
   // candidatura independiente that does not run there is published as "-").
@@ -57,13 +57,17 @@ struct ActaPublicada {
 
 // Where a corte stands in the night.
 struct CorteInfo {
-  std::string id;               // local time YYYYMMDD_HHMM, the zip's prefix
-  int64_t instante_utc_ms = 0;  // the corte's instant (what its data reflect)
-  int offset_minutos = 0;       // local minus UTC, to label times: -300 = UTC-5
-  bool final = false;           // the last corte: participation switches rule
-  bool simulacro = false;       // a drill: every file says so
-  bool base_de_datos = true;    // this corte publishes the database zip
+  std::string id;                           // local time YYYYMMDD_HHMM, the zip's prefix
+  int64_t instante_utc_ms = 0;              // the corte's instant (what its data reflect)
+  int offset_minutos = 0;                   // local minus UTC, to label times: -300 = UTC-5
+  bool final = false;                       // the last corte: participation switches rule
+  bool simulacro = false;                   // a drill: every file says so
+  bool base_de_datos = true;                // this corte publishes the database zip
   std::optional<int64_t> siguiente_utc_ms;  // the next scheduled corte, if any
+  // The last event of the log the snapshot took into account (the manifest
+  // records it, so `prep audit recompute` reads exactly those); given when
+  // rebuilding, 0 = as far as the instant allows.
+  int64_t eventos_hasta_seq = 0;
 };
 
 // The election a corte reports on.
@@ -72,7 +76,7 @@ struct Contienda {
   std::vector<formats::Candidatura> candidaturas;
   std::string clave_eleccion = "DIP_LOC";  // for file names: ..._PREP_DIP_LOC_COAH.zip
   std::string entidad_siglas = "COAH";
-  int anio = 0;  // election year, for the CSV file names (COAH_DIP_LOC_2020.csv)
+  int anio = 0;                 // election year, for the CSV file names (COAH_DIP_LOC_2020.csv)
   domain::TallySettings tally;  // ultimo_corte is set per corte
 };
 

@@ -66,7 +66,7 @@ Instantanea::Instantanea(std::shared_ptr<const Contienda> contienda, ops::Ajuste
   }
 }
 
-Status Instantanea::AvanzarHasta(store::Store& store, int64_t instante) {
+Status Instantanea::AvanzarHasta(store::Store& store, int64_t instante, int64_t hasta_seq) {
   auto aplicar = [&](const store::Event& e) -> Status {
     if (!ops::EsEventoDeActa(e.type)) return Status::Ok();
     const bool nueva = ops_.Buscar(e.acta) == nullptr;
@@ -75,13 +75,21 @@ Status Instantanea::AvanzarHasta(store::Store& store, int64_t instante) {
     return Status::Ok();
   };
   if (pendiente_) {
-    if (pendiente_->at_ms > instante) return Status::Ok();
+    const bool de_acta = ops::EsEventoDeActa(pendiente_->type);
+    if (pendiente_->seq > hasta_seq || (de_acta && pendiente_->at_ms > instante)) {
+      return Status::Ok();
+    }
     PREP_RETURN_IF_ERROR(aplicar(*pendiente_));
     pendiente_.reset();
   }
   for (;;) {
     PREP_ASSIGN_OR_RETURN(std::vector<store::Event> lote, store.Read(siguiente_seq_, kLote));
     for (store::Event& e : lote) {
+      if (e.seq > hasta_seq) {
+        pendiente_ = std::move(e);
+        ++siguiente_seq_;
+        return Status::Ok();
+      }
       ++siguiente_seq_;
       // Only the workflow's events make a corte; the others (users, audit,
       // the election's own) may carry another clock's time (a simulacro's

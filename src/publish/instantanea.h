@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,12 +35,18 @@ class Instantanea {
   // Applies the events after the last applied one, up to (not including) the
   // first stamped after `instante_utc_ms`. Not OK on a read error or an event
   // the workflow cannot apply (a corrupt log): the state is then unusable.
-  Status AvanzarHasta(store::Store& store, int64_t instante_utc_ms);
+  // `hasta_seq` also stops it at that event: a rebuild of a published corte
+  // reads exactly the events the corte read (its manifest names the last),
+  // not later ones stamped before its instant but committed after it was built.
+  Status AvanzarHasta(store::Store& store, int64_t instante_utc_ms,
+                      int64_t hasta_seq = std::numeric_limits<int64_t>::max());
 
   // Every acta of the catálogo, in catálogo order, then those fuera de
   // catálogo in order of registration: what ArmarCorte takes.
   std::vector<ActaPublicada> Actas() const;
-  int64_t ultimo_seq() const { return siguiente_seq_ - 1; }
+  // The last event of the log this snapshot has taken into account (applied
+  // or passed over): a rebuild reads up to it and no further.
+  int64_t ultimo_seq() const { return pendiente_ ? pendiente_->seq - 1 : siguiente_seq_ - 1; }
   const ops::Operaciones& operaciones() const { return ops_; }
 
  private:

@@ -1,6 +1,7 @@
 #include "publish/motor.h"
 
 #include <filesystem>
+#include <limits>
 #include <utility>
 
 #include "base/tiempo.h"
@@ -39,7 +40,10 @@ Result<Corte> MotorPublicacion::Construir(CorteInfo info) {
     instantanea_ = std::make_unique<Instantanea>(
         o_.contienda, o_.ajustes, ExtensionEnCarpeta(o_.publicador.carpeta_imagenes));
   }
-  PREP_RETURN_IF_ERROR(instantanea_->AvanzarHasta(store_, info.instante_utc_ms));
+  PREP_RETURN_IF_ERROR(instantanea_->AvanzarHasta(
+      store_, info.instante_utc_ms,
+      info.eventos_hasta_seq > 0 ? info.eventos_hasta_seq : std::numeric_limits<int64_t>::max()));
+  info.eventos_hasta_seq = instantanea_->ultimo_seq();
   return ArmarCorte(std::move(info), o_.contienda, instantanea_->Actas());
 }
 

@@ -663,6 +663,17 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   m.CerrarObjeto();
   m.Clave("clave_publica");
   m.Texto(o_.claves.publica);
+  // What a rebuild from the event log needs (prep audit recompute): the
+  // database dialect, the institute named in the site, and the last event read.
+  m.Clave("reconstruccion");
+  m.AbrirObjeto();
+  m.Clave("dialecto");
+  m.Texto(std::string(NombreDialecto(o_.dialecto)));
+  m.Clave("organo");
+  m.Texto(o_.organo);
+  m.Clave("eventos_hasta_seq");
+  m.Entero(info.eventos_hasta_seq);
+  m.CerrarObjeto();
   m.Clave("firma");
   m.Texto("Ed25519 de los bytes de manifest.json, en hexadecimal: manifest.json.sig");
   m.Clave("firmado");
@@ -688,10 +699,10 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   PREP_RETURN_IF_ERROR(EscribirArchivo(tmp / "manifest.json.sig", firma + "\n"));
 
   // Durable, then visible, then current.
-  PREP_RETURN_IF_ERROR(SincronizarSistema(tmp));
+  if (o_.durable) PREP_RETURN_IF_ERROR(SincronizarSistema(tmp));
   fs::rename(tmp, destino, ec);
   if (ec) return Status::IoError(destino.string() + ": cannot rename: " + ec.message());
-  PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
+  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
 
   const std::string sha256_manifest = store::Sha256Hex(manifest);
   nlohmann::ordered_json entrada{{"id", info.id},
@@ -730,7 +741,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     fs::rename(t, raiz / "actual", ec);
     if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
   }
-  PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
+  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
 
   indice_ = std::move(indice);
   ultimo_id_ = info.id;

@@ -47,6 +47,9 @@ struct OpcionesPublicador {
   ParClaves claves;    // of this mode: the live key, or the simulacro key
   bool simulacro = false;
   bool gzip = true;
+  // Flush each corte to disk before it becomes visible. Only a throwaway
+  // rebuild (prep audit recompute, which compares and deletes) turns it off.
+  bool durable = true;
   std::function<int64_t()> reloj;  // UTC ms, for "firmado"; REQUIRED
 };
 

@@ -52,6 +52,38 @@ TEST_F(InitCli, CoahuilaExampleCreatesTheDataFolderOnce) {
   EXPECT_NE(list.out.find("admin\tadministrador\t*"), std::string::npos) << list.out;
 }
 
+TEST_F(InitCli, AuditManifestZeroAndCompareBeforeTheNight) {
+  // What the notary witnesses the day before: the system's hashes, and an
+  // election with no acta data (puesta en ceros).
+  const std::string data = (dir_ / "coah").string();
+  ASSERT_EQ(
+      Prep("init --config " + kExample + " --data " + data + " --admin admin", kPassword + "\n")
+          .exit_code,
+      0);
+  auto cero = Prep("audit zero --data " + data);
+  EXPECT_EQ(cero.exit_code, 0) << cero.out << cero.err;
+  EXPECT_NE(cero.out.find("RESULTADO: EN CEROS"), std::string::npos) << cero.out;
+  const std::string a = (dir_ / "a.json").string(), b = (dir_ / "b.json").string(),
+                    c = (dir_ / "c.json").string();
+  auto m = Prep("audit manifest --data " + data + " --json " + a);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  for (const char* parte :
+       {"programa", "consola/index.html", "esquema", "eleccion/coahuila2020.toml",
+        "claves/vivo.pub", "Huella del manifiesto"}) {
+    EXPECT_NE(m.out.find(parte), std::string::npos) << parte;
+  }
+  EXPECT_EQ(m.out.find(".key"), std::string::npos) << "a secret key is never listed";
+  ASSERT_EQ(Prep("audit manifest --data " + data + " --json " + b).exit_code, 0);
+  auto igual = Prep("audit compare " + a + " " + b);
+  EXPECT_EQ(igual.exit_code, 0) << igual.out;
+  // A changed public key is named.
+  { std::ofstream(data + "/claves/vivo.pub", std::ios::app) << "x"; }
+  ASSERT_EQ(Prep("audit manifest --data " + data + " --json " + c).exit_code, 0);
+  auto distinto = Prep("audit compare " + a + " " + c);
+  EXPECT_EQ(distinto.exit_code, 1);
+  EXPECT_NE(distinto.out.find("cambió: clave claves/vivo.pub"), std::string::npos) << distinto.out;
+}
+
 TEST_F(InitCli, BadConfigListsEveryErrorAndCreatesNothing) {
   const std::string config = (dir_ / "mala.toml").string();
   std::ofstream(config) << "[eleccion]\nnombre = 3\n";

@@ -86,7 +86,31 @@ class NocheCliTest : public ::testing::Test {
 };
 
 TEST_F(NocheCliTest, ReplayOfQuintanaRoo2019EndsEqualToPrepCheck) {
-  ReplayIgualAlArchivo(kQroo, "--minutos 0.3 --cortes-cada 120");
+  ReplayIgualAlArchivo(kQroo, "--minutos 0.3 --cortes-cada 240");
+  // Every corte rebuilt from the event log alone is the published one, byte
+  // for byte (manifest and signature included: same events, same key, same
+  // signing time), and a changed published byte is named.
+  const fs::path data = dir_ / "replay";
+  const size_t cortes = Indice(data)["cortes"].size();
+  const Outcome r = RunPrep(dir_, "audit recompute --data " + data.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("idénticos: " + std::to_string(cortes) + "; distintos: 0"),
+            std::string::npos)
+      << r.out;
+  const Outcome cero = RunPrep(dir_, "audit zero --data " + data.string());
+  EXPECT_EQ(cero.exit_code, 1);
+  EXPECT_NE(cero.out.find("NO ESTÁ EN CEROS"), std::string::npos) << cero.out;
+  const std::string final_id = Indice(data)["cortes"].back()["id"].get<std::string>();
+  const fs::path entidad = data / "publicacion" / "cortes" / final_id / "datos" / "entidad.json";
+  std::string texto = LeerArchivo(entidad);
+  texto[texto.find("\"votos\"") + 10] ^= 1;
+  fs::permissions(entidad, fs::perms::owner_write, fs::perm_options::add);
+  { std::ofstream(entidad, std::ios::binary | std::ios::trunc) << texto; }
+  const Outcome t =
+      RunPrep(dir_, "audit recompute --data " + data.string() + " --corte " + final_id);
+  EXPECT_EQ(t.exit_code, 1) << t.out << t.err;
+  EXPECT_NE(t.out.find(final_id + "  DIFIERE en 1 de"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("datos/entidad.json"), std::string::npos) << t.out;
 }
 
 TEST_F(NocheCliTest, ReplayOfTamaulipas2023EndsEqualToPrepCheck) {
@@ -204,7 +228,8 @@ TEST_F(NocheCliTest, SimulacroWithEveryFaultLosesNothingAndSaysSo) {
   EXPECT_EQ(RunPrep(dir_, "verify " + (data / "publicacion").string()).exit_code, 0);
   // The report itself in real Chromium, desktop and phone (tests/e2e/informe.mjs).
   const std::string e2e = std::string(PREP_SOURCE_DIR) + "/tests/e2e";
-  if (!fs::exists(e2e + "/node_modules/playwright-core")) GTEST_SKIP() << "playwright-core not installed";
+  if (!fs::exists(e2e + "/node_modules/playwright-core"))
+    GTEST_SKIP() << "playwright-core not installed";
   const std::string cmd = "node " + e2e + "/informe.mjs --dir " + (data / "informe").string() +
                           " " + PREP_E2E_ARTIFACTS + " >" + (dir_ / "chromium.out").string() +
                           " 2>&1";

@@ -1168,11 +1168,14 @@ async function pantallaAuditoria(main) {
 
 window.addEventListener('hashchange', mostrar);
 document.addEventListener('DOMContentLoaded', () => {
-  $('#salir').addEventListener('click', async () => {
-    await api('DELETE', '/api/v1/sesiones').catch(() => null);
+  $('#salir').addEventListener('click', () => {
+    // Forgotten here first, then closed on the server: a late answer can never
+    // undo a new login made meanwhile.
+    const token = sesion.token;
     sesion.borrar();
     eleccion = null;
     irA('entrar');
+    fetch('/api/v1/sesiones', { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } }).catch(() => null);
   });
   mostrar();
 });
