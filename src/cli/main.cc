@@ -113,20 +113,32 @@ int main(int argc, char** argv) {
   CLI::App* users_list = users->add_subcommand("list", "Lista los usuarios");
   users_list->add_option("--data", data, "carpeta de datos")->required();
 
-  std::string listen = "127.0.0.1:8080";
+  prep::cli::OpcionesServir servir;
+  CLI::App* serve = app.add_subcommand("serve", "Sirve la API de operación");
+  serve->add_option("--data", data, "carpeta de datos")->required();
+  serve->add_option("--listen", servir.listen, "dirección:puerto (por omisión 127.0.0.1:8080)");
   // A write's handler waits for the group commit on its thread: with at least
   // as many threads as people writing at once, no request queues for a thread
   // (bench/captures_bench.cc: p99 20-27 ms at 2,000 captures/s from 200
   // clients with 256 threads, 99-121 ms with 32).
-  int server_threads = 256;
-  CLI::App* serve = app.add_subcommand("serve", "Sirve la API de operación");
-  serve->add_option("--data", data, "carpeta de datos")->required();
-  serve->add_option("--listen", listen, "dirección:puerto (por omisión 127.0.0.1:8080)");
   serve
-      ->add_option("--threads", server_threads,
+      ->add_option("--threads", servir.threads,
                    "hilos del servidor: las escrituras esperan al disco (se agrupan), así que "
                    "conviene uno por persona escribiendo a la vez (por omisión 256)")
       ->check(CLI::Range(1, 1024));
+  serve->add_option("--tls-cert", servir.tls_certificado,
+                    "certificado TLS (PEM, con su cadena): con --tls-key, solo HTTPS");
+  serve->add_option("--tls-key", servir.tls_clave, "clave privada TLS (PEM)");
+  serve
+      ->add_option("--tasa-por-sesion", servir.tasa_por_sesion,
+                   "solicitudes por segundo de cada sesión (ráfaga: 10 s de ellas; 0: sin "
+                   "límite; por omisión 20)")
+      ->check(CLI::Range(0.0, 1e6));
+  serve
+      ->add_option("--tasa-sin-sesion", servir.tasa_sin_sesion,
+                   "solicitudes por segundo sin sesión, por dirección (inicios de sesión; "
+                   "ráfaga: 6 s de ellas; 0: sin límite; por omisión 10)")
+      ->check(CLI::Range(0.0, 1e6));
 
   prep::cli::OpcionesPublicar publicar;
   for (CLI::App* sub : {serve}) {
@@ -272,7 +284,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (serve->parsed()) return prep::cli::Serve(data, listen, server_threads, publicar);
+  if (serve->parsed()) return prep::cli::Serve(data, servir, publicar);
   if (publish->parsed()) return prep::cli::Publish(data, final, publicar);
   if (verify->parsed()) return prep::cli::Verify(destino, clave, !sin_imagenes);
   if (audit_manifest->parsed()) return prep::cli::AuditManifest(data, audit_json);

@@ -287,8 +287,8 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 }  // namespace
 
-int Serve(const std::string& data, const std::string& listen, int threads,
-          const OpcionesPublicar& publicar) {
+int Serve(const std::string& data, const OpcionesServir& servir, const OpcionesPublicar& publicar) {
+  const std::string& listen = servir.listen;
   auto fail = [](const Status& s) {
     std::cerr << "prep serve: " << s.message() << "\n";
     return 2;
@@ -306,6 +306,10 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   }
   e->opciones.data_dir = data;
   e->opciones.reloj = reloj;
+  // A limit's burst keeps the ratio of the defaults (ten seconds' worth for a session, six
+  // for an address).
+  e->opciones.tasa_por_sesion = {servir.tasa_por_sesion, servir.tasa_por_sesion * 10};
+  e->opciones.tasa_sin_sesion = {servir.tasa_sin_sesion, servir.tasa_sin_sesion * 6};
   // The publication side needs the store the service opens: it is wired in two steps.
   auto pendiente = std::make_shared<std::function<Result<std::string>(bool)>>();
   e->opciones.forzar_corte = [pendiente](bool final) -> Result<std::string> {
@@ -342,16 +346,18 @@ int Serve(const std::string& data, const std::string& listen, int threads,
   o.port = colon == std::string::npos
                ? 8080
                : static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
-  o.threads = threads;
+  o.threads = servir.threads;
+  o.tls_certificate_file = servir.tls_certificado;
+  o.tls_key_file = servir.tls_clave;
   o.max_body_bytes = static_cast<size_t>(store::kMaxBytesImagen) + 4096;
   http::Server server(o, std::make_shared<const http::Router>(std::move(router)));
   if (Status s = server.Start(); !s.ok()) return fail(s);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::cout << "prep serve: API en http://" << o.address << ":" << server.port()
-            << "/api/v1/, consola en http://" << o.address << ":" << server.port()
-            << "/consola/, sitio público en http://" << o.address << ":" << server.port() << "/"
-            << std::endl;
+  const std::string base = std::string(server.tls() ? "https://" : "http://") + o.address + ":" +
+                           std::to_string(server.port());
+  std::cout << "prep serve: API en " << base << "/api/v1/, consola en " << base
+            << "/consola/, sitio público en " << base << "/" << std::endl;
   while (!g_stop) {
     publicacion->tick();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -65,9 +65,18 @@ struct OpcionesPublicar {
   std::string organo;                   // the institute, for the site's header
 };
 
+struct OpcionesServir {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 256;
+  std::string tls_certificado;  // PEM; with tls_clave, HTTPS only
+  std::string tls_clave;
+  // Per second; 0 turns a limit off (see http::kTasaPorSesion, kTasaSinSesion).
+  double tasa_por_sesion = 20;
+  double tasa_sin_sesion = 10;
+};
+
 // The API, the public site of DATA/publicacion and the scheduler of cortes.
-int Serve(const std::string& data, const std::string& listen, int threads,
-          const OpcionesPublicar& publicar);
+int Serve(const std::string& data, const OpcionesServir& servir, const OpcionesPublicar& publicar);
 int64_t AhoraMs();
 
 }  // namespace prep::cli

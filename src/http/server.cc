@@ -10,6 +10,7 @@
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -159,30 +160,56 @@ using Clock = std::chrono::steady_clock;
 // arms and cancels a timer around every read and write, which also re-programs the reactor's
 // timerfd). Each request and write moves `deadline_`; when the timer fires early it re-arms
 // itself for the deadline, and past it cancels the pending operation.
-template <class Executor>
-class Session : public std::enable_shared_from_this<Session<Executor>> {
+//
+// With kTls the bytes go through an OpenSSL stream: the handshake comes first (under the same
+// deadline), and responses always take the async write path (sendfile and sendmsg would bypass
+// the encryption). The lingering close and the timer act on the TCP socket underneath.
+template <class Executor, bool kTls>
+class Session : public std::enable_shared_from_this<Session<Executor, kTls>> {
   using Socket = asio::basic_stream_socket<tcp, Executor>;
+  using Stream = std::conditional_t<kTls, asio::ssl::stream<Socket>, Socket>;
   using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
 
  public:
-  Session(Socket&& socket, std::shared_ptr<const Router> router, const ServerOptions& options)
-      : socket_(std::move(socket)),
+  Session(Stream&& stream, std::shared_ptr<const Router> router, const ServerOptions& options,
+          std::shared_ptr<std::atomic<int>> open_sessions)
+      : socket_(std::move(stream)),
         timer_(socket_.get_executor()),
         router_(std::move(router)),
-        options_(options) {}
+        options_(options),
+        open_sessions_(std::move(open_sessions)) {}
+  ~Session() {
+    if (open_sessions_) open_sessions_->fetch_sub(1);
+  }
 
   void Run() {
     asio::dispatch(socket_.get_executor(), [self = this->shared_from_this()] {
       beast::error_code ec;
-      self->socket_.native_non_blocking(true, ec);  // for the direct send/recv/sendfile
+      self->Tcp().native_non_blocking(true, ec);  // for the direct send/recv/sendfile
       if (ec) return self->Close();
       self->Touch(self->options_.timeout_seconds);
       self->WaitTimer();
-      self->Read();
+      if constexpr (kTls) {
+        self->socket_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](beast::error_code hec) {
+                                        if (hec) return self->Close();
+                                        self->Read();
+                                      });
+      } else {
+        self->Read();
+      }
     });
   }
 
  private:
+  Socket& Tcp() {
+    if constexpr (kTls) {
+      return socket_.next_layer();
+    } else {
+      return socket_;
+    }
+  }
+
   void Touch(int seconds) { deadline_ = Clock::now() + std::chrono::seconds(seconds); }
 
   void WaitTimer() {
@@ -192,9 +219,9 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
       if (Clock::now() < self->deadline_) return self->WaitTimer();
       beast::error_code ignored;
       if (self->draining_) {
-        self->socket_.close(ignored);  // the pending drain read ends
+        self->Tcp().close(ignored);  // the pending drain read ends
       } else {
-        self->socket_.cancel(ignored);  // the pending read or write ends with an error
+        self->Tcp().cancel(ignored);  // the pending read or write ends with an error
       }
     });
   }
@@ -271,7 +298,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     }
     if (req_.peer.empty()) {
       beast::error_code peer_ec;
-      const auto ep = socket_.remote_endpoint(peer_ec);
+      const auto ep = Tcp().remote_endpoint(peer_ec);
       if (!peer_ec) req_.peer = ep.address().to_string();
     }
     ParseTarget(&req_);
@@ -307,10 +334,13 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
       out_.file.reset();
     }
     Touch(options_.timeout_seconds);
-    if (out_.file) {
-      if (SendFileNow()) return Done(true);
-    } else if (SendNow()) {
-      return Done(true);
+    out_.body_sent = 0;
+    if constexpr (!kTls) {
+      if (out_.file) {
+        if (SendFileNow()) return Done(true);
+      } else if (SendNow()) {
+        return Done(true);
+      }
     }
     size_t count = 0;
     if (out_.head_sent < head_.size()) {
@@ -338,7 +368,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
   // Writes the header and an in-memory payload with one sendmsg, without waiting. True if all
   // of it went out; otherwise out_.head_sent and out_.body_sent say how far.
   bool SendNow() {
-    const int sock = socket_.native_handle();
+    const int sock = Tcp().native_handle();
     const std::string_view body = Payload();
     out_.body_sent = 0;
     while (out_.head_sent < head_.size() || out_.body_sent < body.size()) {
@@ -409,7 +439,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
   // out_.sent say how far it got, and the rest goes through async writes, which wait for a
   // slow client under the session's timeout.
   bool SendFileNow() {
-    const int sock = socket_.native_handle();
+    const int sock = Tcp().native_handle();
     while (out_.head_sent < head_.size()) {
       const ssize_t n = ::send(sock, head_.data() + out_.head_sent, head_.size() - out_.head_sent,
                                MSG_MORE | MSG_NOSIGNAL);
@@ -478,7 +508,17 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
       if (resp.headers.find("X-Content-Type-Options") == resp.headers.end()) {
         line("X-Content-Type-Options", "nosniff");
       }
+      // API answers and errors are never a page to frame or a referrer to leak.
+      if (resp.headers.find("X-Frame-Options") == resp.headers.end()) {
+        line("X-Frame-Options", "DENY");
+      }
+      if (resp.headers.find("Referrer-Policy") == resp.headers.end()) {
+        line("Referrer-Policy", "no-referrer");
+      }
     }
+    // Over TLS, browsers are told to come back only over TLS (two years, as the HSTS
+    // preload list asks).
+    if constexpr (kTls) line("Strict-Transport-Security", "max-age=63072000");
     head_.append(resp.header_block);
     for (const auto& [k, v] : resp.headers) line(k, v);
     if (!no_content) {
@@ -494,7 +534,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
     if (draining_ || done_) return;
     draining_ = true;
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().shutdown(tcp::socket::shutdown_send, ec);
     // Lingering close: read and discard what the client is still sending
     // (say, the rest of a body refused with 413) until it closes or 2 s pass,
     // so the kernel does not reset the connection before the client has read
@@ -505,17 +545,17 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
   }
 
   void Drain() {
-    socket_.async_read_some(asio::buffer(drain_),
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (!ec) return self->Drain();
-                              self->done_ = true;
-                              beast::error_code ignored;
-                              self->timer_.cancel(ignored);  // lets the session go
-                              self->socket_.close(ignored);
-                            });
+    Tcp().async_read_some(asio::buffer(drain_),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) return self->Drain();
+                            self->done_ = true;
+                            beast::error_code ignored;
+                            self->timer_.cancel(ignored);  // lets the session go
+                            self->Tcp().close(ignored);
+                          });
   }
 
-  Socket socket_;
+  Stream socket_;
   Timer timer_;
   Clock::time_point deadline_{};
   bool draining_ = false;  // Close() has run
@@ -524,6 +564,7 @@ class Session : public std::enable_shared_from_this<Session<Executor>> {
   beast::flat_buffer buffer_;
   std::shared_ptr<const Router> router_;
   const ServerOptions options_;  // a copy: sessions may outlive a stopped server
+  std::shared_ptr<std::atomic<int>> open_sessions_;
   Request req_;                  // reused from request to request
   std::optional<RequestParser> parser_;
   // The response being written: its formatted header and whichever payload it has.
@@ -625,11 +666,35 @@ struct Server::Impl {
   ServerOptions options;
   std::shared_ptr<const Router> router;
   asio::io_context ioc;
+  std::optional<asio::ssl::context> tls;  // set when options name a certificate
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   std::atomic<bool> running{false};
+  std::shared_ptr<std::atomic<int>> open_sessions = std::make_shared<std::atomic<int>>(0);
 
   bool one_thread() const { return options.threads <= 1; }
+
+  Status LoadTls() {
+    if (options.tls_certificate_file.empty() && options.tls_key_file.empty()) return Status::Ok();
+    if (options.tls_certificate_file.empty() || options.tls_key_file.empty()) {
+      return Status::InvalidArgument("TLS needs both a certificate and a private key file");
+    }
+    try {
+      tls.emplace(asio::ssl::context::tls_server);
+      // TLS 1.2 and 1.3 only; no compression (CRIME), no renegotiation.
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                       asio::ssl::context::single_dh_use);
+      tls->use_certificate_chain_file(options.tls_certificate_file);
+      tls->use_private_key_file(options.tls_key_file, asio::ssl::context::pem);
+    } catch (const boost::system::system_error& e) {
+      tls.reset();
+      return Status::InvalidArgument("TLS certificate '" + options.tls_certificate_file +
+                                     "' or key '" + options.tls_key_file + "': " + e.what());
+    }
+    return Status::Ok();
+  }
 
   // One thread: a connection's handlers run on the io_context's own executor; several: on a
   // strand per connection, so that its handlers never run at once.
@@ -639,15 +704,34 @@ struct Server::Impl {
         executor_of_next, [this](beast::error_code ec,
                                  typename tcp::socket::rebind_executor<Executor>::other socket) {
           if (!running) return;
-          if (!ec) {
-            // Responses go out in one write each; Nagle would hold the
-            // tail of one back waiting for the ACK of the one before.
-            beast::error_code nodelay_ec;
-            socket.set_option(tcp::no_delay(true), nodelay_ec);
-            std::make_shared<Session<Executor>>(std::move(socket), router, options)->Run();
-          }
+          if (!ec) Open<Executor>(std::move(socket));
           Next();
         });
+  }
+
+  template <class Executor>
+  void Open(typename tcp::socket::rebind_executor<Executor>::other socket) {
+    beast::error_code ignored;
+    // Beyond the limit a connection is closed at once: a flood of idle or slow connections
+    // cannot take every descriptor and leave nothing for the operators.
+    if (open_sessions->fetch_add(1) >= options.max_connections) {
+      open_sessions->fetch_sub(1);
+      socket.close(ignored);
+      return;
+    }
+    // Responses go out in one write each; Nagle would hold the
+    // tail of one back waiting for the ACK of the one before.
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (tls) {
+      using Socket = typename tcp::socket::rebind_executor<Executor>::other;
+      std::make_shared<Session<Executor, true>>(asio::ssl::stream<Socket>(std::move(socket), *tls),
+                                                router, options, open_sessions)
+          ->Run();
+    } else {
+      std::make_shared<Session<Executor, false>>(std::move(socket), router, options,
+                                                 open_sessions)
+          ->Run();
+    }
   }
 
   void Next() {
@@ -665,6 +749,7 @@ Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
+  PREP_RETURN_IF_ERROR(impl_->LoadTls());
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec)
@@ -698,6 +783,10 @@ void Server::Stop() {
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
 }
+
+bool Server::tls() const { return impl_->tls.has_value(); }
+
+int Server::open_connections() const { return impl_->open_sessions->load(); }
 
 uint16_t Server::port() const {
   beast::error_code ec;

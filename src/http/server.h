@@ -154,6 +154,11 @@ class Router {
   // Called, whatever the method, for a path that no route pattern matches (instead of the
   // 404): the public site behind the API (see static_files.h).
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+  // Replaces the handler of every route added so far by wrap(handler): a check that runs
+  // before each of them (the API's rate limits), leaving routes added later alone.
+  void WrapRoutes(const std::function<Handler(Handler)>& wrap) {
+    for (Route& r : routes_) r.handler = wrap(std::move(r.handler));
+  }
   Response Dispatch(Request& request) const;
 
  private:
@@ -176,7 +181,15 @@ struct ServerOptions {
   int threads = 2;
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
+  // The whole of a request (headers and body) must arrive within this, and each write of a
+  // response must progress: a client that trickles bytes (slowloris) is cut off.
   int timeout_seconds = 30;
+  // Connections open at once; more are closed as soon as they are accepted.
+  int max_connections = 20000;
+  // PEM files: when both are set the server speaks only HTTPS (TLS 1.2 or 1.3) and every
+  // answer carries Strict-Transport-Security.
+  std::string tls_certificate_file;
+  std::string tls_key_file;
 };
 
 class Server {
@@ -189,6 +202,8 @@ class Server {
   Status Start();
   void Stop();
   uint16_t port() const;
+  bool tls() const;
+  int open_connections() const;
 
  private:
   struct Impl;

@@ -156,6 +156,8 @@ Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
 
 struct Servicio::Impl {
   ServicioOpciones opciones;
+  std::unique_ptr<LimitadorDeTasa> limite_sesion;  // from opciones, set by Abrir
+  std::unique_ptr<LimitadorDeTasa> limite_sin_sesion;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<DiarioEnStore> diario;
   std::unique_ptr<BitacoraEnStore> bitacora;
@@ -392,6 +394,8 @@ Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo,
   auto impl = std::make_unique<Impl>();
   if (!opciones.reloj) return Status::InvalidArgument("reloj: a clock is required");
   impl->opciones = std::move(opciones);
+  impl->limite_sesion = std::make_unique<LimitadorDeTasa>(impl->opciones.tasa_por_sesion);
+  impl->limite_sin_sesion = std::make_unique<LimitadorDeTasa>(impl->opciones.tasa_sin_sesion);
   PREP_ASSIGN_OR_RETURN(impl->store,
                         store::OpenSqliteStore(impl->opciones.data_dir + "/prep.sqlite"));
   impl->diario = std::make_unique<DiarioEnStore>(*impl->store);
@@ -1049,6 +1053,31 @@ void Servicio::Impl::Rutas() {
                    {"hash", e.hash}});
     }
     return Response::Json(200, a.dump());
+  });
+
+  // Rate limits, before any handler: by session when the token is a live one, otherwise by
+  // address (a made-up token is no way around the address's limit).
+  router->WrapRoutes([self](Handler h) -> Handler {
+    return [self, h = std::move(h)](const Request& r) {
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+      int64_t espera_ms = 0;
+      const std::string_view auth_header = r.HeaderView("authorization");
+      const bool con_sesion = auth_header.rfind("Bearer ", 0) == 0 && self->Autenticar(r).ok();
+      const bool permitido =
+          con_sesion ? self->limite_sesion->Permitir(auth_header.substr(7), now, &espera_ms)
+                     : self->limite_sin_sesion->Permitir(r.peer, now, &espera_ms);
+      if (!permitido) {
+        Response resp = Response::Error(
+            429, "rate_limited",
+            con_sesion ? "demasiadas solicitudes de esta sesión; espere un momento"
+                       : "demasiadas solicitudes desde esta dirección; espere un momento");
+        resp.headers["Retry-After"] = std::to_string(std::max<int64_t>(1, (espera_ms + 999) / 1000));
+        return resp;
+      }
+      return h(r);
+    };
   });
 }
 

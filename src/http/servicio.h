@@ -19,6 +19,7 @@
 #include "base/status.h"
 #include "domain/election.h"
 #include "http/server.h"
+#include "http/limite.h"
 #include "ops/operaciones.h"
 #include "store/store.h"
 
@@ -28,6 +29,11 @@ struct SedeInfo {
   std::string tipo;  // "CATD" or "CCV"
   int distrito = 0;  // for a CATD: the distrito whose actas it receives
 };
+
+// A person at a console makes a few requests a second, and a burst when a screen loads; a
+// CATD or a phone carrier's NAT puts many people behind one address, who log in once each.
+inline constexpr Tasa kTasaPorSesion{20, 200};
+inline constexpr Tasa kTasaSinSesion{10, 60};
 
 struct ServicioOpciones {
   std::string data_dir;  // prep.sqlite and imagenes/ live here
@@ -43,6 +49,11 @@ struct ServicioOpciones {
   // Where publication stands, as a JSON object (next and last corte, closed,
   // simulacro, public key), for GET /api/v1/eleccion; unset: null.
   std::function<std::string()> estado_publicacion;
+  // Requests per second for each session (by its token) and for each address making
+  // requests without one (logins); refused: 429 with Retry-After. Off here (0); `prep
+  // serve` turns them on (kTasaPorSesion, kTasaSinSesion) unless told otherwise.
+  Tasa tasa_por_sesion;
+  Tasa tasa_sin_sesion;
 };
 
 class Servicio {
