@@ -19,6 +19,7 @@
 #include "ops/operaciones.h"
 #include "publish/motor.h"
 #include "publish/publicador.h"
+#include "publish/verificar.h"
 #include "sim/replay.h"
 #include "store/imagenes.h"
 #include "store/store.h"
@@ -357,6 +358,146 @@ int AuditRecompute(const std::string& data, const std::string& solo, const std::
   std::cout << "Recalculados desde la bitácora: " << identicos + distintos
             << " cortes; idénticos: " << identicos << "; distintos: " << distintos << ".\n";
   return distintos == 0 ? 0 : 1;
+}
+
+namespace {
+
+// "1234567" -> "1,234,567": the report is read aloud and signed.
+std::string Miles(int64_t n) {
+  std::string d = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(d[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string Firma(const fs::path& corte) {
+  auto sig = LeerTodo(corte / "manifest.json.sig");
+  if (!sig.ok()) return "(no está)";
+  std::string t = *sig;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  return t;
+}
+
+std::string Valor(const json& v) {
+  if (v.is_number_integer()) return Miles(v.get<int64_t>());
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+// The votes of a level as "COLUMNA  n" lines, in the order of the file.
+void ImprimirVotos(const json& votos, const char* sangria) {
+  for (const auto& [columna, n] : votos.items()) {
+    std::cout << sangria << columna
+              << std::string(columna.size() < 24 ? 24 - columna.size() : 1, ' ') << Valor(n)
+              << "\n";
+  }
+}
+
+}  // namespace
+
+int AuditClose(const std::string& data) {
+  const fs::path pub = fs::path(data) / "publicacion";
+  auto texto_indice = LeerTodo(pub / "cortes" / "index.json");
+  if (!texto_indice.ok())
+    return Falla("close", texto_indice.status().message() + " (no corte published)");
+  const json indice = json::parse(*texto_indice, nullptr, false);
+  if (!indice.is_object() || !indice.contains("cortes") || !indice["cortes"].is_array() ||
+      indice["cortes"].empty()) {
+    return Falla("close", (pub / "cortes" / "index.json").string() + ": no corte listed");
+  }
+  const json& cortes = indice["cortes"];
+  const std::string id = cortes.back().value("id", "");
+  const fs::path dir = pub / "cortes" / id;
+  auto tm = LeerTodo(dir / "manifest.json");
+  if (!tm.ok()) return Falla("close", tm.status().message());
+  auto te = LeerTodo(dir / "datos" / "entidad.json");
+  if (!te.ok()) return Falla("close", te.status().message());
+  const json m = json::parse(*tm, nullptr, false);
+  const json ent = json::parse(*te, nullptr, false);
+  if (!m.is_object() || !ent.is_object())
+    return Falla("close", id + ": unreadable manifest or entidad.json");
+  const bool final = m["corte"].value("final", false);
+
+  // What anyone can check: the final corte against its signature, the chain of cortes, and the
+  // event log against its hash chain.
+  auto fuente = publish::FuenteCarpeta(pub.string());
+  publish::OpcionesVerificacion ov;
+  ov.imagenes = false;  // every image is checked by `prep verify`; the report needs the hashes
+  auto verificado = publish::VerificarEspejo(*fuente, ov);
+  auto store = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
+  if (!store.ok()) return Falla("close", store.status().message());
+  const Status cadena = (*store)->VerifyChain();
+  auto ultimo_seq = (*store)->LastSeq();
+  std::string ultimo_hash;
+  if (ultimo_seq.ok() && *ultimo_seq > 0) {
+    auto ev = (*store)->Read(*ultimo_seq, 1);
+    if (ev.ok() && !ev->empty()) ultimo_hash = ev->front().hash;
+  }
+
+  std::cout << "INFORME DE CIERRE DEL PREP" << (m.value("simulacro", false) ? " (SIMULACRO)" : "")
+            << "\n"
+            << ent.value("nombre", "") << " — " << ent.value("eleccion", "")
+            << "\nElaborado: " << AhoraIso() << " (UTC)\nCarpeta: " << data << "\n\n";
+  std::cout << "Último corte: " << id << " (" << m["corte"].value("instante", "") << ")"
+            << (final ? ", corte final" : ", NO ES EL CORTE FINAL: el PREP no ha cerrado") << "\n"
+            << "Cortes publicados: " << cortes.size() << ", del " << cortes.front().value("id", "")
+            << " al " << id << "\n\n";
+
+  std::cout << "RESULTADOS DE LA ENTIDAD\n";
+  if (ent.contains("resumen")) {
+    for (const auto& [campo, v] : ent["resumen"].items()) {
+      std::cout << "  " << campo << std::string(campo.size() < 36 ? 36 - campo.size() : 1, ' ')
+                << Valor(v) << "\n";
+    }
+  }
+  std::cout << "  Votos:\n";
+  if (ent.contains("votos")) ImprimirVotos(ent["votos"], "    ");
+
+  std::cout << "\nPOR DISTRITO\n";
+  if (ent.contains("distritos")) {
+    for (const auto& d : ent["distritos"]) {
+      const int n = d.value("distrito", 0);
+      char nombre[32];
+      std::snprintf(nombre, sizeof nombre, "%02d.json", n);
+      std::cout << "  Distrito " << n << " " << d.value("cabecera", "") << ": actas esperadas "
+                << Miles(d.value("actas_esperadas", int64_t{0})) << ", capturadas "
+                << Miles(d.value("actas_capturadas", int64_t{0})) << ", contabilizadas "
+                << Miles(d.value("actas_contabilizadas", int64_t{0})) << "\n";
+      auto td = LeerTodo(dir / "datos" / "distritos" / nombre);
+      const json dj = td.ok() ? json::parse(*td, nullptr, false) : json();
+      if (dj.is_object() && dj.contains("votos")) {
+        ImprimirVotos(dj["votos"], "      ");
+      } else {
+        std::cout << "      (sin " << (fs::path("datos") / "distritos" / nombre).string() << ")\n";
+      }
+    }
+  }
+
+  std::cout << "\nHASHES FINALES\n"
+            << "  manifest.json del corte final (SHA-256): " << store::Sha256Hex(*tm) << "\n"
+            << "  Raíz Merkle de las " << Miles(m["merkle"].value("hojas", int64_t{0}))
+            << " actas: " << m["merkle"].value("raiz", "") << "\n";
+  const json bd = ent.value("base_de_datos", json());
+  if (bd.is_object()) {
+    std::cout << "  Base de datos " << bd.value("archivo", "")
+              << " (SHA-256): " << bd.value("sha256", "") << "\n";
+  }
+  std::cout << "  Clave pública (Ed25519): " << m.value("clave_publica", "") << "\n"
+            << "  Firma del manifiesto (manifest.json.sig): " << Firma(dir) << "\n"
+            << "  Bitácora: " << (ultimo_seq.ok() ? Miles(*ultimo_seq) : "?")
+            << " eventos; hash del último: " << ultimo_hash << "\n\n";
+  std::cout << "COMPROBACIONES\n  Cadena de cortes, firmas, hashes y raíces Merkle: "
+            << (verificado.ok()
+                    ? "correctas (" + Miles(static_cast<int64_t>(verificado->archivos)) +
+                          " archivos en " + std::to_string(verificado->cortes.size()) + " cortes)"
+                    : "FALLA: " + verificado.status().message())
+            << "\n  Cadena de hashes de la bitácora: "
+            << (cadena.ok() ? "verifica" : "FALLA: " + cadena.message()) << "\n"
+            << "  Cualquiera puede repetirlas: prep verify " << pub.string() << "\n\n"
+            << "Firma y sello del notario: ______________________________\n";
+  return final && verificado.ok() && cadena.ok() ? 0 : 1;
 }
 
 }  // namespace prep::cli

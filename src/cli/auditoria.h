@@ -6,6 +6,9 @@
 //              document for the notary act, and its JSON (`--json FILE`)
 //   compare    two such JSON manifests, item by item
 //   zero       the puesta en ceros: the store holds no acta data
+//   close      the closing report for the acta circunstanciada: actas and votes
+//              per level in the final corte, its time, the final hashes, and
+//              the checks (signatures, chains) run again
 //   recompute  every published corte rebuilt from the event log alone and
 //              compared with what was published, file by file, byte by byte
 #pragma once
@@ -22,6 +25,8 @@ int AuditCompare(const std::string& a, const std::string& b);
 int AuditZero(const std::string& data);
 // Exit 0 every corte (or `solo`) identical, 1 some differ (named), 2 unreadable.
 // `salida`: keep the rebuilt cortes there (SALIDA/<id>/cortes/<id>) for inspection.
+// Exit 0 closed and every check passes; 1 not the final corte or a check fails; 2 unreadable.
+int AuditClose(const std::string& data);
 int AuditRecompute(const std::string& data, const std::string& solo, const std::string& salida);
 
 }  // namespace prep::cli

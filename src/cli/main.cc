@@ -229,6 +229,11 @@ int main(int argc, char** argv) {
   CLI::App* audit_zero = audit->add_subcommand(
       "zero", "Puesta en ceros: comprueba que la base de datos no tiene datos de actas");
   audit_zero->add_option("--data", data, "carpeta de datos")->required();
+  CLI::App* audit_close = audit->add_subcommand(
+      "close",
+      "informe de cierre para el acta circunstanciada: actas y votos por nivel del "
+      "corte final, su hora, los hashes finales y las comprobaciones");
+  audit_close->add_option("--data", data, "carpeta de datos")->required();
   CLI::App* audit_recompute = audit->add_subcommand(
       "recompute",
       "Recalcula cada corte publicado desde la bitácora y lo compara archivo por archivo");
@@ -290,6 +295,7 @@ int main(int argc, char** argv) {
   if (audit_manifest->parsed()) return prep::cli::AuditManifest(data, audit_json);
   if (audit_compare->parsed()) return prep::cli::AuditCompare(audit_a, audit_b);
   if (audit_zero->parsed()) return prep::cli::AuditZero(data);
+  if (audit_close->parsed()) return prep::cli::AuditClose(data);
   if (audit_recompute->parsed()) return prep::cli::AuditRecompute(data, audit_corte, audit_salida);
   if (demo->parsed()) {
     if (salir) demo_o.quedarse = 0;

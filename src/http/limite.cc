@@ -21,8 +21,8 @@ bool LimitadorDeTasa::Permitir(std::string_view clave, int64_t ahora_ms, int64_t
   }
   Cubeta& c = it->second;
   if (ahora_ms > c.desde_ms) {
-    c.fichas = std::min(tasa_.rafaga,
-                        c.fichas + (ahora_ms - c.desde_ms) * tasa_.por_segundo / 1000.0);
+    c.fichas =
+        std::min(tasa_.rafaga, c.fichas + (ahora_ms - c.desde_ms) * tasa_.por_segundo / 1000.0);
     c.desde_ms = ahora_ms;
   }
   if (c.fichas >= 1) {

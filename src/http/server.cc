@@ -565,7 +565,7 @@ class Session : public std::enable_shared_from_this<Session<Executor, kTls>> {
   std::shared_ptr<const Router> router_;
   const ServerOptions options_;  // a copy: sessions may outlive a stopped server
   std::shared_ptr<std::atomic<int>> open_sessions_;
-  Request req_;                  // reused from request to request
+  Request req_;  // reused from request to request
   std::optional<RequestParser> parser_;
   // The response being written: its formatted header and whichever payload it has.
   std::string head_;
@@ -700,13 +700,13 @@ struct Server::Impl {
   // strand per connection, so that its handlers never run at once.
   template <class Executor>
   void Accept(Executor executor_of_next) {
-    acceptor->async_accept(
-        executor_of_next, [this](beast::error_code ec,
-                                 typename tcp::socket::rebind_executor<Executor>::other socket) {
-          if (!running) return;
-          if (!ec) Open<Executor>(std::move(socket));
-          Next();
-        });
+    acceptor->async_accept(executor_of_next,
+                           [this](beast::error_code ec,
+                                  typename tcp::socket::rebind_executor<Executor>::other socket) {
+                             if (!running) return;
+                             if (!ec) Open<Executor>(std::move(socket));
+                             Next();
+                           });
   }
 
   template <class Executor>
@@ -728,8 +728,7 @@ struct Server::Impl {
                                                 router, options, open_sessions)
           ->Run();
     } else {
-      std::make_shared<Session<Executor, false>>(std::move(socket), router, options,
-                                                 open_sessions)
+      std::make_shared<Session<Executor, false>>(std::move(socket), router, options, open_sessions)
           ->Run();
     }
   }

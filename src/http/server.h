@@ -73,8 +73,8 @@ struct Request {
   std::string target;  // as sent, with the query string
   std::string path;    // target without the query
   std::map<std::string, std::string> query;
-  HeaderList headers;                          // names in lower case
-  std::map<std::string, std::string> params;   // from the route pattern: {clave}
+  HeaderList headers;                         // names in lower case
+  std::map<std::string, std::string> params;  // from the route pattern: {clave}
   std::string body;
   std::string peer;  // remote address
 
@@ -82,7 +82,9 @@ struct Request {
     return std::string(headers.Find(lower_name));
   }
   // The same without a copy; valid while the request is.
-  std::string_view HeaderView(std::string_view lower_name) const { return headers.Find(lower_name); }
+  std::string_view HeaderView(std::string_view lower_name) const {
+    return headers.Find(lower_name);
+  }
 };
 
 // A byte range of an open read-only file that a Response sends from the file itself

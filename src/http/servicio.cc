@@ -1073,7 +1073,8 @@ void Servicio::Impl::Rutas() {
             429, "rate_limited",
             con_sesion ? "demasiadas solicitudes de esta sesión; espere un momento"
                        : "demasiadas solicitudes desde esta dirección; espere un momento");
-        resp.headers["Retry-After"] = std::to_string(std::max<int64_t>(1, (espera_ms + 999) / 1000));
+        resp.headers["Retry-After"] =
+            std::to_string(std::max<int64_t>(1, (espera_ms + 999) / 1000));
         return resp;
       }
       return h(r);

@@ -18,8 +18,8 @@
 #include "auth/users.h"
 #include "base/status.h"
 #include "domain/election.h"
-#include "http/server.h"
 #include "http/limite.h"
+#include "http/server.h"
 #include "ops/operaciones.h"
 #include "store/store.h"
 

@@ -30,11 +30,12 @@
 // ones in memory, so a hit costs no system call of its own, and those of sendfile_min_bytes or
 // more as an open descriptor sent with sendfile, as nginx does, since copying them into the
 // socket cost more than the rest of the request (bench/static_bench.sh). On top of that, one
-// readlink for the current corte, or one stat per variant for the rewritable files. Corte folders and images are taken to be immutable once
-// written: a cached file is not looked at again. A file modified less than settle_seconds
-// ago is served from disk but not cached, since it may still be being written. A cache hit
-// allocates nothing for the path (per-thread buffers) or the headers it reads (views); a
-// cached file's 200 and 304 header lines are rendered once, and the server adds the Date.
+// readlink for the current corte, or one stat per variant for the rewritable files. Corte folders
+// and images are taken to be immutable once written: a cached file is not looked at again. A file
+// modified less than settle_seconds ago is served from disk but not cached, since it may still be
+// being written. A cache hit allocates nothing for the path (per-thread buffers) or the headers it
+// reads (views); a cached file's 200 and 304 header lines are rendered once, and the server adds
+// the Date.
 //
 // Thread-safety: Serve() may run on many threads at once.
 #pragma once

@@ -97,6 +97,20 @@ TEST_F(NocheCliTest, ReplayOfQuintanaRoo2019EndsEqualToPrepCheck) {
   EXPECT_NE(r.out.find("idénticos: " + std::to_string(cortes) + "; distintos: 0"),
             std::string::npos)
       << r.out;
+  // The closing report prints the entidad's votes of the final corte: those of prep check.
+  const Outcome cierre = RunPrep(dir_, "audit close --data " + data.string());
+  EXPECT_EQ(cierre.exit_code, 0) << cierre.out << cierre.err;
+  const json original = Json(std::string("check --json ") + kQroo);
+  for (const auto& [columna, total] : original["reclassification"]["columns"].items()) {
+    std::string miles = std::to_string(total.get<int64_t>());
+    for (int i = static_cast<int>(miles.size()) - 3; i > 0; i -= 3) miles.insert(i, ",");
+    EXPECT_NE(cierre.out.find("\n    " + columna +
+                              std::string(columna.size() < 24 ? 24 - columna.size() : 1, ' ') +
+                              miles + "\n"),
+              std::string::npos)
+        << columna << " " << miles << "\n"
+        << cierre.out.substr(0, 3000);
+  }
   const Outcome cero = RunPrep(dir_, "audit zero --data " + data.string());
   EXPECT_EQ(cero.exit_code, 1);
   EXPECT_NE(cero.out.find("NO ESTÁ EN CEROS"), std::string::npos) << cero.out;

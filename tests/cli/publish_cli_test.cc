@@ -1,6 +1,7 @@
 // `prep init` keys, `prep publish`, `prep verify` and the publication side of
 // `prep serve` (the site at /, POST /api/v1/cortes), as an operator runs them.
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -101,6 +102,44 @@ TEST_F(PublishCli, TheFinalCorteClosesThePrep) {
   EXPECT_EQ(otra.exit_code, 2);
   EXPECT_NE(otra.err.find("closed"), std::string::npos) << otra.err;
   EXPECT_EQ(Prep("publish --data " + data + " --dialecto xml").exit_code, 2);
+
+  // The closing report for the acta circunstanciada: the final corte, its levels, and the
+  // hashes a notary writes down, each of which anyone can recompute from the files.
+  auto cierre = Prep("audit close --data " + data);
+  EXPECT_EQ(cierre.exit_code, 0) << cierre.out << cierre.err;
+  EXPECT_NE(cierre.out.find("INFORME DE CIERRE DEL PREP"), std::string::npos);
+  EXPECT_NE(cierre.out.find(", corte final"), std::string::npos) << cierre.out;
+  EXPECT_NE(cierre.out.find("ACTAS_ESPERADAS                     3,841"), std::string::npos)
+      << cierre.out;
+  EXPECT_NE(cierre.out.find("Distrito 16"), std::string::npos) << cierre.out;
+  fs::path corte;
+  for (const auto& e : fs::directory_iterator(fs::path(data) / "publicacion" / "cortes")) {
+    if (e.is_directory()) corte = e.path();
+  }
+  std::ifstream in(corte / "manifest.json", std::ios::binary);
+  const std::string manifest(std::istreambuf_iterator<char>(in), {});
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(), md);
+  std::string hex;
+  for (unsigned char c : md) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", c);
+    hex += b;
+  }
+  EXPECT_NE(cierre.out.find("manifest.json del corte final (SHA-256): " + hex), std::string::npos)
+      << cierre.out;
+  const auto m = nlohmann::json::parse(manifest);
+  EXPECT_NE(cierre.out.find(m["merkle"]["raiz"].get<std::string>()), std::string::npos);
+  // A published file altered after the close: the report says so and fails.
+  {
+    std::fstream page(corte / "index.html", std::ios::in | std::ios::out | std::ios::binary);
+    page.seekp(100);
+    page.put('#');
+  }
+  auto alterado = Prep("audit close --data " + data);
+  EXPECT_EQ(alterado.exit_code, 1);
+  EXPECT_NE(alterado.out.find("FALLA"), std::string::npos) << alterado.out;
+  EXPECT_NE(alterado.out.find("index.html"), std::string::npos) << alterado.out;
 }
 
 // The running server: the site at /, and a coordinador forcing a drill corte.

@@ -46,7 +46,8 @@ domain::Catalogo Catalogo() {
   c.entidad_nombre = "COAHUILA";
   c.columns = domain::ContestColumns({{"PAN", ""}, {"PRI", ""}}, {}, 0);
   c.distritos = {{1, "Uno"}, {2, "Dos"}};
-  for (auto [distrito, seccion] : std::vector<std::pair<int, int>>{{1, 1}, {1, 2}, {1, 3}, {2, 11}}) {
+  for (auto [distrito, seccion] :
+       std::vector<std::pair<int, int>>{{1, 1}, {1, 2}, {1, 3}, {2, 11}}) {
     domain::Casilla casilla;
     casilla.id = {5, seccion, domain::TipoCasilla::kBasica, 1, 0};
     casilla.distrito = distrito;
@@ -136,9 +137,9 @@ class SeguridadTest : public ::testing::Test {
   }
   void Crear(const std::string& admin, const std::string& nombre, const std::string& rol,
              const std::string& sitio) {
-    auto r = Call(admin, "POST", "/api/v1/usuarios",
-                  json{{"nombre", nombre}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}
-                      .dump());
+    auto r = Call(
+        admin, "POST", "/api/v1/usuarios",
+        json{{"nombre", nombre}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}.dump());
     ASSERT_EQ(r.status, 201) << r.body;
   }
   // Every event of the log but the audit trail's own records: what a refused call must not
@@ -184,9 +185,11 @@ TEST_F(SeguridadTest, EveryEndpointTimesEveryRoleWithAndWithoutASession) {
   Abrir();
   const std::string admin = Login("admin");
   const std::vector<std::pair<std::string, std::string>> roles = {
-      {"acopiador", "CATD01"},   {"digitalizador", "CATD01"}, {"capturista", "CCV01"},
-      {"verificador", "CCV01"},  {"cotejador", "CCV01"},      {"coordinador", "*"},
-      {"administrador", "*"},    {"auditor", "*"},            {"consulta", "*"}};
+      {"acopiador", "CATD01"}, {"digitalizador", "CATD01"},
+      {"capturista", "CCV01"}, {"verificador", "CCV01"},
+      {"cotejador", "CCV01"},  {"coordinador", "*"},
+      {"administrador", "*"},  {"auditor", "*"},
+      {"consulta", "*"}};
   std::map<std::string, std::string> tokens;
   for (const auto& [rol, sitio] : roles) {
     if (rol != "administrador") Crear(admin, "u_" + rol, rol, sitio);
@@ -199,27 +202,41 @@ TEST_F(SeguridadTest, EveryEndpointTimesEveryRoleWithAndWithoutASession) {
   const std::string valores = json{{"valores", {10, 20, 0, 1}}}.dump();
   const std::vector<Caso> casos = {
       {"GET", "/api/v1/ping", "", "", {"publico"}},
-      {"POST", "/api/v1/sesiones", json{{"usuario", "nadie"}, {"password", "x"}}.dump(), "",
+      {"POST",
+       "/api/v1/sesiones",
+       json{{"usuario", "nadie"}, {"password", "x"}}.dump(),
+       "",
        {"publico"}},
       {"POST", acta + "/acopio", json{{"mecanismos_traslado", "D"}}.dump(), "", {"acopiador"}},
       {"GET", "/api/v1/subidas/subida-de-prueba", "", "", {"*"}},
-      {"PUT", "/api/v1/subidas/subida-de-prueba?desde=0", png, "application/octet-stream",
+      {"PUT",
+       "/api/v1/subidas/subida-de-prueba?desde=0",
+       png,
+       "application/octet-stream",
        {"digitalizador"}},
       {"POST", acta + "/imagenes", png, "image/png", {"digitalizador"}},
       {"POST", acta + "/capturas", valores, "", {"capturista"}},
       {"POST", acta + "/verificacion", json{{"aceptar", true}}.dump(), "", {"verificador"}},
-      {"POST", acta + "/ordenes", json{{"tipo", "recaptura"}, {"motivo", "prueba"}}.dump(), "",
+      {"POST",
+       acta + "/ordenes",
+       json{{"tipo", "recaptura"}, {"motivo", "prueba"}}.dump(),
+       "",
        {"verificador", "cotejador"}},
       {"POST", acta + "/cotejo", json{{"codigo", 1}}.dump(), "", {"cotejador"}},
       {"GET", acta, "", "", {"*"}},
       {"POST", "/api/v1/cola/captura", "", "", {"capturista"}},
       {"POST", "/api/v1/cola/verificacion", "", "", {"verificador"}},
       {"GET", "/api/v1/imagenes/" + sha, "", "", {"*"}},
-      {"POST", "/api/v1/usuarios",
+      {"POST",
+       "/api/v1/usuarios",
        json{{"nombre", "nuevo"}, {"rol", "consulta"}, {"sitio", "*"}, {"password", kPassword}}
            .dump(),
-       "", {"administrador"}},
-      {"POST", "/api/v1/usuarios/victima", json{{"accion", "desactivar"}}.dump(), "",
+       "",
+       {"administrador"}},
+      {"POST",
+       "/api/v1/usuarios/victima",
+       json{{"accion", "desactivar"}}.dump(),
+       "",
        {"administrador"}},
       {"GET", "/api/v1/usuarios", "", "", {"administrador"}},
       {"POST", "/api/v1/cortes", "{}", "", {"coordinador"}},
@@ -285,14 +302,13 @@ TEST_F(SeguridadTest, AnActaOfAnotherCatdIsRefusedAndTheRefusalIsAudited) {
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(Estado(), antes);
   Crear(admin, "aud", "auditor", "*");
-  auto trail = json::parse(
-      Call(Login("aud"), "GET", "/api/v1/auditoria?usuario=acopio2").body, nullptr, false);
+  auto trail = json::parse(Call(Login("aud"), "GET", "/api/v1/auditoria?usuario=acopio2").body,
+                           nullptr, false);
   ASSERT_TRUE(trail.is_array()) << trail.dump();
   bool negada = false;
   for (const auto& e : trail) {
     const std::string p = e.value("payload", "");
-    if (p.find("\"permitido\":false") != std::string::npos &&
-        p.find(kActa) != std::string::npos)
+    if (p.find("\"permitido\":false") != std::string::npos && p.find(kActa) != std::string::npos)
       negada = true;
   }
   EXPECT_TRUE(negada) << trail.dump();
@@ -301,8 +317,8 @@ TEST_F(SeguridadTest, AnActaOfAnotherCatdIsRefusedAndTheRefusalIsAudited) {
 TEST_F(SeguridadTest, RateLimitsAnswer429WithRetryAfterPerSessionAndPerAddress) {
   Abrir(/*por_sesion=*/{5, 10}, /*sin_sesion=*/{2, 6});
   const std::string admin = Login("admin");  // 1 of the address's 6
-  Crear(admin, "cons", "consulta", "*");      // 1 of the session's 10
-  const std::string cons = Login("cons");     // 2 of the address's 6
+  Crear(admin, "cons", "consulta", "*");     // 1 of the session's 10
+  const std::string cons = Login("cons");    // 2 of the address's 6
   // A session's burst of 10, then refused: a script, not a person.
   int ok = 0, limitadas = 0;
   std::string retry_after;
@@ -358,9 +374,9 @@ TEST_F(SeguridadTest, AStolenTerminalsSessionEndsWhenItsUserIsDeactivated) {
   Crear(admin, "acopio1", "acopiador", "CATD01");
   const std::string robado = Login("acopio1");
   ASSERT_EQ(Call(robado, "GET", "/api/v1/acopios").status, 200);
-  ASSERT_EQ(Call(admin, "POST", "/api/v1/usuarios/acopio1", json{{"accion", "desactivar"}}.dump())
-                .status,
-            200);
+  ASSERT_EQ(
+      Call(admin, "POST", "/api/v1/usuarios/acopio1", json{{"accion", "desactivar"}}.dump()).status,
+      200);
   const auto antes = Estado();
   EXPECT_EQ(Call(robado, "GET", "/api/v1/acopios").status, 401);
   EXPECT_EQ(Call(robado, "POST", "/api/v1/actas/" + kActa + "/acopio", "{}").status, 401);
@@ -436,8 +452,9 @@ TEST_F(SeguridadTest, SecurityHeadersOnTheApiAndTheConsole) {
   EXPECT_EQ(login.status, 201);
   EXPECT_EQ(login.headers.count("Set-Cookie"), 0u);
   // A cookie is no way in.
-  auto with_cookie = Fetch(server_->port(), "GET", "/api/v1/eleccion", "",
-                           {{"Cookie", "token=" + json::parse(login.body)["token"].get<std::string>()}});
+  auto with_cookie =
+      Fetch(server_->port(), "GET", "/api/v1/eleccion", "",
+            {{"Cookie", "token=" + json::parse(login.body)["token"].get<std::string>()}});
   EXPECT_EQ(with_cookie.status, 401);
 }
 
@@ -490,7 +507,8 @@ TEST_F(SeguridadTest, TlsServesHttpsWithHstsAndNothingInTheClear) {
     static std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> stream;
     if (i == 0) {
       stream = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, ctx);
-      beast::get_lowest_layer(*stream).connect({asio::ip::make_address("127.0.0.1"), server.port()});
+      beast::get_lowest_layer(*stream).connect(
+          {asio::ip::make_address("127.0.0.1"), server.port()});
       stream->handshake(asio::ssl::stream_base::client);
     }
     bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/api/v1/ping", 11);
