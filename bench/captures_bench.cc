@@ -29,6 +29,7 @@
 #include "formats/source.h"
 #include "http/server.h"
 #include "http/servicio.h"
+#include "imagen_de_prueba.h"
 
 namespace {
 
@@ -144,8 +145,8 @@ int main(int argc, char** argv) {
   const std::string t_digi = login(setup, "digi");
   for (const auto& [clave, _] : actas) {
     setup.Post("/api/v1/actas/" + clave + "/acopio", "{}", t_acopio, "a" + clave);
-    setup.Post("/api/v1/actas/" + clave + "/imagenes", std::string("\x89PNG\r\n\x1a\n", 8) + clave,
-               t_digi, "i" + clave);
+    setup.Post("/api/v1/actas/" + clave + "/imagenes", prep::testing::PngDePrueba(clave), t_digi,
+               "i" + clave);
   }
 
   // Timed part: every acta captured by two capturistas.
@@ -174,11 +175,11 @@ int main(int argc, char** argv) {
           // Its turn on a fixed schedule (client c, c + clients, ...), and the
           // latency counts from the turn: a late answer also delays the next
           // request's measure rather than hiding it (no coordinated omission).
-          const double turno = (static_cast<double>(c) +
-                                static_cast<double>(k++) * static_cast<double>(clients)) /
-                               tasa;
-          t0 = start + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(turno));
+          const double turno =
+              (static_cast<double>(c) + static_cast<double>(k++) * static_cast<double>(clients)) /
+              tasa;
+          t0 = start +
+               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(turno));
           std::this_thread::sleep_until(t0);
         }
         auto res =
@@ -238,11 +239,11 @@ int main(int argc, char** argv) {
 
   const double rate = static_cast<double>(all.size()) / seconds;
   const double raw_rate = static_cast<double>(capturas.size()) / raw_seconds;
-  std::printf("clients               %d (keep-alive, 127.0.0.1), server threads %d, %s\n",
-              clients, server_threads,
-              tasa > 0 ? ("offered " + std::to_string(static_cast<int>(tasa)) + " captures/s")
-                             .c_str()
-                       : "no think time (saturation)");
+  std::printf("clients               %d (keep-alive, 127.0.0.1), server threads %d, %s\n", clients,
+              server_threads,
+              tasa > 0
+                  ? ("offered " + std::to_string(static_cast<int>(tasa)) + " captures/s").c_str()
+                  : "no think time (saturation)");
   std::printf("captures              %zu in %.3f s, %d non-201\n", all.size(), seconds,
               errores.load());
   std::printf("API captures/s        %.0f  (p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms)\n",

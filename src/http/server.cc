@@ -656,6 +656,29 @@ Response Router::Dispatch(Request& request) const {
   return Response::Error(404, "not_found", "no such resource: " + request.path);
 }
 
+Result<size_t> ParseRequest(std::string_view bytes, const ServerOptions& limits, Request* out) {
+  RequestParser parser(out);
+  parser.body_limit(limits.max_body_bytes);
+  parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
+  parser.eager(true);
+  size_t used = 0;
+  while (!parser.is_done()) {
+    beast::error_code ec;
+    const size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == bhttp::error::need_more) {
+      if (n == 0 || used == bytes.size()) {
+        return Status::InvalidArgument("incomplete HTTP request");
+      }
+      continue;
+    }
+    if (ec) return Status::InvalidArgument("malformed HTTP request: " + ec.message());
+    if (n == 0) return Status::InvalidArgument("incomplete HTTP request");
+  }
+  ParseTarget(out);
+  return used;
+}
+
 struct Server::Impl {
   Impl(ServerOptions o, std::shared_ptr<const Router> r)
       : options(std::move(o)),

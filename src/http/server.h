@@ -194,6 +194,11 @@ struct ServerOptions {
   std::string tls_key_file;
 };
 
+// Parses one request from `bytes` exactly as a connection does (same parser, same limits,
+// same decoding of the target and query) and returns how many bytes it took. For the fuzz
+// target and tests; the server itself parses incrementally.
+Result<size_t> ParseRequest(std::string_view bytes, const ServerOptions& limits, Request* out);
+
 class Server {
  public:
   Server(ServerOptions options, std::shared_ptr<const Router> router);

@@ -26,10 +26,76 @@ Status SyncPath(const std::string& path, int flags) {
 
 Status SincronizarCarpeta(const std::string& dir) { return SyncPath(dir, O_RDONLY | O_DIRECTORY); }
 
+namespace {
+
+uint32_t Be16(std::string_view b, size_t i) {
+  return (static_cast<uint32_t>(static_cast<uint8_t>(b[i])) << 8) | static_cast<uint8_t>(b[i + 1]);
+}
+uint32_t Be32(std::string_view b, size_t i) { return (Be16(b, i) << 16) | Be16(b, i + 2); }
+
+Status DentroDeLimites(uint32_t ancho, uint32_t alto, const char* tipo) {
+  if (ancho == 0 || alto == 0) {
+    return Status::InvalidArgument(std::string(tipo) + " image with a zero width or height");
+  }
+  if (ancho > kMaxLadoImagen || alto > kMaxLadoImagen ||
+      static_cast<uint64_t>(ancho) * alto > kMaxPixelesImagen) {
+    return Status::InvalidArgument(
+        std::string(tipo) + " image of " + std::to_string(ancho) + " x " + std::to_string(alto) +
+        " pixels: more than an acta scanned at 600 dpi needs (at most " +
+        std::to_string(kMaxLadoImagen) + " a side and " + std::to_string(kMaxPixelesImagen) +
+        " pixels); a picture that large could stop the browsers that show it");
+  }
+  return Status::Ok();
+}
+
+// PNG: the IHDR chunk must come first (RFC 2083 §3.2): length 13, then width and height.
+Status RevisarPng(std::string_view b) {
+  if (b.size() < 24 || Be32(b, 8) != 13 || b.substr(12, 4) != "IHDR") {
+    return Status::InvalidArgument("PNG image without its IHDR header");
+  }
+  return DentroDeLimites(Be32(b, 16), Be32(b, 20), "PNG");
+}
+
+// JPEG: the markers up to the first frame header (SOF0–SOF15 but DHT, JPG and DAC), whose
+// bytes 3–6 are the height and the width (ITU T.81 §B.2.2).
+Status RevisarJpeg(std::string_view b) {
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (static_cast<uint8_t>(b[i]) != 0xFF) break;
+    const uint8_t marca = static_cast<uint8_t>(b[i + 1]);
+    if (marca == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marca == 0xD8 || marca == 0x01 || (marca >= 0xD0 && marca <= 0xD7)) {  // no length
+      i += 2;
+      continue;
+    }
+    if (marca == 0xD9 || marca == 0xDA) break;  // end of image, or scan data before any frame
+    const uint32_t largo = Be16(b, i + 2);
+    if (largo < 2) break;
+    const bool sof =
+        marca >= 0xC0 && marca <= 0xCF && marca != 0xC4 && marca != 0xC8 && marca != 0xCC;
+    if (sof) {
+      if (largo < 7 || i + 9 > b.size()) break;
+      return DentroDeLimites(Be16(b, i + 7), Be16(b, i + 5), "JPEG");
+    }
+    i += 2 + largo;
+  }
+  return Status::InvalidArgument("JPEG image without a frame header (SOF) before its data");
+}
+
+}  // namespace
+
 Result<TipoImagen> TipoPorContenido(std::string_view b) {
-  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) {
+    PREP_RETURN_IF_ERROR(RevisarPng(b));
     return TipoImagen::kPng;
-  if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return TipoImagen::kJpeg;
+  }
+  if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") {
+    PREP_RETURN_IF_ERROR(RevisarJpeg(b));
+    return TipoImagen::kJpeg;
+  }
   if (b.size() >= 5 && b.substr(0, 5) == "%PDF-") return TipoImagen::kPdf;
   return Status::InvalidArgument(
       "the file is not a PNG, JPEG or PDF image (checked by its content)");

@@ -24,8 +24,14 @@ struct ImagenGuardada {
 };
 
 inline constexpr int64_t kMaxBytesImagen = 20 << 20;
+// An image bomb (a few KB that declare a gigapixel) would stop the browser of whoever opens
+// it: a capturista, a citizen. An acta (carta or oficio) scanned at 600 dpi is about 5,100 x
+// 8,400 pixels; a phone photo 4,000 x 3,000 to 8,000 x 6,000.
+inline constexpr uint32_t kMaxLadoImagen = 12000;
+inline constexpr uint64_t kMaxPixelesImagen = 64'000'000;
 
-// The image type from its first bytes, or an error saying what it is not.
+// The image type from its bytes, or an error saying what it is not. PNG and JPEG must declare
+// their size in their header, within kMaxLadoImagen and kMaxPixelesImagen.
 Result<TipoImagen> TipoPorContenido(std::string_view bytes);
 std::string_view ExtensionDe(TipoImagen t);
 std::string_view MimeDe(TipoImagen t);

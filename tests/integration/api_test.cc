@@ -15,6 +15,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "http/servicio.h"
+#include "imagen_de_prueba.h"
 #include "store/imagenes.h"
 
 namespace prep {
@@ -138,9 +139,7 @@ class ApiTest : public ::testing::Test {
         Fetch(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + tokens_.at(user)}});
     return json::parse(r.body, nullptr, false);
   }
-  static std::string Png(const std::string& seed) {
-    return std::string("\x89PNG\r\n\x1a\n", 8) + seed;
-  }
+  static std::string Png(const std::string& seed) { return testing::PngDePrueba(seed); }
   static json Valores(const FilaQroo& f) {
     json a = json::array();
     for (const auto& v : f.valores) {

@@ -18,6 +18,7 @@
 #include "formats/prep_database.h"
 #include "formats/source.h"
 #include "http/client.h"
+#include "imagen_de_prueba.h"
 #include "store/store.h"
 
 namespace prep {
@@ -131,11 +132,11 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
                     {{"Authorization", "Bearer " + t_acopio}, {"Idempotency-Key", "a-" + clave}})
                   .status,
               201);
-    ASSERT_EQ(Fetch(port, "POST", "/api/v1/actas/" + clave + "/imagenes",
-                    std::string("\x89PNG\r\n\x1a\n", 8) + clave,
-                    {{"Authorization", "Bearer " + t_digi}, {"Idempotency-Key", "i-" + clave}})
-                  .status,
-              201);
+    ASSERT_EQ(
+        Fetch(port, "POST", "/api/v1/actas/" + clave + "/imagenes", testing::PngDePrueba(clave),
+              {{"Authorization", "Bearer " + t_digi}, {"Idempotency-Key", "i-" + clave}})
+            .status,
+        201);
   }
 
   std::mutex mu;

@@ -233,10 +233,10 @@ TEST_F(NginxStaticTest, SameStatusHeadersAndBytesAsTheBuiltInServer) {
 }
 
 TEST_F(NginxStaticTest, SameRanges) {
-  for (const char* range : {"bytes=0-9", "bytes=100-", "bytes=-5", "bytes=10-999999999",
-                            "bytes=999999999-", "bytes=0-1,5-6", "bytes=9-2", "bytes=x-",
-                            "bytes=5", "bytes=0-1,x", "bytes=0-1,5-2", "bytes=-0", "items=0-1",
-                            "bytes=0-99999999999999999999"}) {
+  for (const char* range :
+       {"bytes=0-9", "bytes=100-", "bytes=-5", "bytes=10-999999999", "bytes=999999999-",
+        "bytes=0-1,5-6", "bytes=9-2", "bytes=x-", "bytes=5", "bytes=0-1,x", "bytes=0-1,5-2",
+        "bytes=-0", "items=0-1", "bytes=0-99999999999999999999"}) {
     ExpectSame("GET", "/distritos/01.html", {{"Range", range}});
     ExpectSame("GET", "/cortes/c1/base.zip", {{"Range", range}});
   }

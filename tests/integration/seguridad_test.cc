@@ -8,7 +8,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +27,7 @@
 #include "http/consola.h"
 #include "http/server.h"
 #include "http/servicio.h"
+#include "imagen_de_prueba.h"
 
 namespace prep {
 namespace {
@@ -60,30 +60,6 @@ domain::Catalogo Catalogo() {
   return c;
 }
 const std::string kActa = "050001B01002";  // sección 1, distrito 1
-
-// A valid 1×1 grey PNG (signature, IHDR, IDAT, IEND with their CRCs).
-std::string Png() {
-  auto chunk = [](const std::string& type, const std::string& data) {
-    std::string out;
-    const uint32_t n = static_cast<uint32_t>(data.size());
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((n >> s) & 0xff));
-    const std::string td = type + data;
-    out += td;
-    const uint32_t crc = static_cast<uint32_t>(
-        crc32(0, reinterpret_cast<const Bytef*>(td.data()), static_cast<uInt>(td.size())));
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((crc >> s) & 0xff));
-    return out;
-  };
-  const std::string ihdr("\0\0\0\1\0\0\0\1\x08\0\0\0\0", 13);
-  const std::string raw("\0\0", 2);
-  uLongf len = compressBound(raw.size());
-  std::string z(len, '\0');
-  compress(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(raw.data()),
-           raw.size());
-  z.resize(len);
-  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", z) +
-         chunk("IEND", "");
-}
 
 class SeguridadTest : public ::testing::Test {
  protected:
@@ -196,7 +172,7 @@ TEST_F(SeguridadTest, EveryEndpointTimesEveryRoleWithAndWithoutASession) {
     tokens[rol] = rol == "administrador" ? admin : Login("u_" + rol);
   }
   Crear(admin, "victima", "consulta", "*");
-  const std::string png = Png();
+  const std::string png = testing::PngDePrueba("acta");
   const std::string sha(64, 'a');
   const std::string acta = "/api/v1/actas/" + kActa;
   const std::string valores = json{{"valores", {10, 20, 0, 1}}}.dump();

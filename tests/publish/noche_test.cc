@@ -21,6 +21,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "imagen_de_prueba.h"
 #include "ops/operaciones.h"
 #include "publish/motor.h"
 #include "publish/verificar.h"
@@ -86,7 +87,7 @@ class Eleccion {
   // Acopio, an image, two equal captures and a verificación that accepts them.
   void Completa(const std::string& clave, const std::vector<CaptureValue>& votos, int64_t at) {
     Paso("acopiador", clave, ops::Acopio{std::nullopt, "D", at}, at);
-    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "acta " + clave;
+    const std::string png = testing::PngDePrueba("acta " + clave);
     auto img = store::GuardarImagen((dir_ / "imagenes").string(), png);
     ASSERT_TRUE(img.ok());
     Paso("digitalizador", clave, ops::Digitalizacion{img->sha256, "CATD", "ESCANER", img->bytes},

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "imagen_de_prueba.h"
+
 namespace prep::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + "rest-of-a-png";
+const std::string kPng = prep::testing::PngDePrueba("an acta");
 
 class ImagenesTest : public ::testing::Test {
  protected:
@@ -45,8 +47,32 @@ TEST_F(ImagenesTest, KnownDigest) {
 }
 
 TEST_F(ImagenesTest, JpegAndPdfAccepted) {
-  EXPECT_EQ(*TipoPorContenido("\xFF\xD8\xFF\xE0 jfif"), TipoImagen::kJpeg);
+  auto jpeg = TipoPorContenido(prep::testing::JpegDePrueba(5100, 6600));  // carta, 600 dpi
+  ASSERT_TRUE(jpeg.ok()) << jpeg.status().message();
+  EXPECT_EQ(*jpeg, TipoImagen::kJpeg);
   EXPECT_EQ(*TipoPorContenido("%PDF-1.7\n"), TipoImagen::kPdf);
+}
+
+// An image bomb: a few bytes that declare more pixels than any browser should be asked to
+// decode. The declared size is read from the header; nothing is decoded.
+TEST_F(ImagenesTest, ImageBombsAndHeaderlessImagesAreRefused) {
+  using prep::testing::JpegDePrueba;
+  using prep::testing::PngDePrueba;
+  EXPECT_TRUE(TipoPorContenido(PngDePrueba("ok", 5100, 8400)).ok());  // oficio, 600 dpi
+  EXPECT_TRUE(TipoPorContenido(PngDePrueba("ok", 8000, 6000)).ok());  // a 48 MP phone
+  for (const std::string& bomba :
+       {PngDePrueba("x", 100000, 100000), PngDePrueba("x", 12001, 10), PngDePrueba("x", 9000, 9000),
+        JpegDePrueba(65535, 65535), JpegDePrueba(12001, 100)}) {
+    auto r = GuardarImagen(dir_.string(), bomba);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("pixels"), std::string::npos) << r.status().message();
+  }
+  EXPECT_FALSE(TipoPorContenido(PngDePrueba("x", 0, 10)).ok());
+  // The signature alone, or a JPEG whose scan comes before any frame header.
+  EXPECT_FALSE(TipoPorContenido(std::string("\x89PNG\r\n\x1a\n", 8) + "no header").ok());
+  EXPECT_FALSE(TipoPorContenido("\xFF\xD8\xFF\xE0 jfif").ok());
+  EXPECT_FALSE(TipoPorContenido(std::string("\xFF\xD8\xFF\xDA\x00\x02", 6)).ok());
+  EXPECT_FALSE(fs::exists(dir_) && !fs::is_empty(dir_));
 }
 
 TEST_F(ImagenesTest, TextRenamedJpgIsRefusedAndNothingWritten) {
