@@ -188,6 +188,34 @@ TEST_F(CheckCli, ZipWithoutResultsAndCorruptZip) {
   ExpectRefused(Write("cut.zip", zip.substr(0, zip.size() / 2)), "zip");
 }
 
+// A zip bomb: 122 bytes whose one entry says it inflates to 3 GiB. Refused from the declared
+// size in the central directory, before a byte is inflated or allocated.
+TEST_F(CheckCli, ZipBombIsRefusedBeforeInflating) {
+  std::string zip;
+  const auto u16 = [&zip](uint32_t v) {
+    zip.push_back(static_cast<char>(v & 0xFF));
+    zip.push_back(static_cast<char>((v >> 8) & 0xFF));
+  };
+  const auto u32 = [&](uint32_t v) {
+    u16(v & 0xFFFF);
+    u16(v >> 16);
+  };
+  const std::string name = "bomba.csv";
+  const uint32_t inflado = 0xC0000000u;  // 3 GiB
+  // Local file header: version, flags, deflate, time, date, crc, sizes, name length, extra.
+  u32(0x04034b50), u16(20), u16(0), u16(8), u16(0), u16(0), u32(0), u32(0), u32(inflado);
+  u16(static_cast<uint32_t>(name.size())), u16(0);
+  zip += name;
+  const uint32_t central = static_cast<uint32_t>(zip.size());
+  u32(0x02014b50), u16(20), u16(20), u16(0), u16(8), u16(0), u16(0), u32(0), u32(0), u32(inflado);
+  u16(static_cast<uint32_t>(name.size())), u16(0), u16(0), u16(0), u16(0), u32(0), u32(0);
+  zip += name;
+  const uint32_t central_size = static_cast<uint32_t>(zip.size()) - central;
+  u32(0x06054b50), u16(0), u16(0), u16(1), u16(1), u32(central_size), u32(central), u16(0);
+  ASSERT_LT(zip.size(), 200u);
+  ExpectRefused(Write("bomba.zip", zip), "zip bomb");
+}
+
 TEST_F(CheckCli, UsageErrorsExitTwo) {
   EXPECT_EQ(Prep("").exit_code, 2);
   EXPECT_EQ(Prep("check").exit_code, 2);

@@ -542,6 +542,16 @@ TEST_F(SeguridadTest, ASlowClientIsCutOffAtTheRequestDeadline) {
   server.Stop();
 }
 
+// Headers beyond the limit: 431 and the connection closed, whatever the handler.
+TEST_F(SeguridadTest, OversizedHeadersAre431) {
+  Abrir();
+  auto r = Fetch(server_->port(), "GET", "/api/v1/ping", "",
+                 {{"X-Relleno", std::string(20 << 10, 'a')}});
+  EXPECT_EQ(r.status, 431) << r.error;
+  EXPECT_EQ(json::parse(r.body, nullptr, false)["error"]["code"], "headers_too_large");
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/ping").status, 200);
+}
+
 // More connections than the limit: the extra ones are closed at once; when one ends, a new one
 // is served again.
 TEST_F(SeguridadTest, AConnectionFloodIsCappedAndServiceResumes) {
