@@ -19,5 +19,13 @@ function(prep_cc_test)
     # (GCC bug 105651); tests build many strings from literals.
     target_compile_options(${ARG_NAME} PRIVATE -Wno-restrict)
   endif()
+  # A test's own code is assertions and set-up: it need not be optimised (the libraries it
+  # tests are, with the build's flags). Release: -O1 compiles a test file in ~60 % of the time
+  # of -O3; under the sanitizers, clang at -O0 in half the time of -O2 (bench: noche_test.cc).
+  if(PREP_SANITIZE)
+    target_compile_options(${ARG_NAME} PRIVATE -O0 -gline-tables-only)
+  else()
+    target_compile_options(${ARG_NAME} PRIVATE $<$<CONFIG:Release>:-O1>)
+  endif()
   gtest_discover_tests(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
