@@ -104,17 +104,18 @@ std::string EsteEjecutable() {
 // DATA/serve.log. A simulacro kills and restarts it.
 class Servidor {
  public:
-  // `extra`: more `prep serve` arguments.
-  Servidor(std::string data, int puerto, std::vector<std::string> extra = {})
-      : data_(std::move(data)), puerto_(puerto), extra_(std::move(extra)) {}
+  Servidor(std::string data, int puerto) : data_(std::move(data)), puerto_(puerto) {}
   ~Servidor() { Terminar(); }
 
   Status Iniciar() {
     const std::string exe = EsteEjecutable();
     const std::string listen = "127.0.0.1:" + std::to_string(puerto_);
     const std::string log = (fs::path(data_) / "serve.log").string();
-    std::vector<std::string> args = {exe, "serve", "--data", data_, "--listen", listen};
-    args.insert(args.end(), extra_.begin(), extra_.end());
+    // A simulated night plays each person's work on a clock up to hundreds of times faster
+    // than real time (a replay: as fast as the server goes), far beyond what one person's
+    // session does: the per-session rate limit is off. The per-address limit on logins stays.
+    std::vector<std::string> args = {
+        exe, "serve", "--data", data_, "--listen", listen, "--tasa-por-sesion", "0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -170,7 +171,6 @@ class Servidor {
   }
   std::string data_;
   int puerto_;
-  std::vector<std::string> extra_;
   pid_t pid_ = 0;
 };
 
@@ -771,9 +771,7 @@ int Replay(const OpcionesReplay& o) {
   if (!o.sin_esperas) {
     if (Status s = sim::EscribirReloj(data, reloj); !s.ok()) return Falla("replay", s.message());
   }
-  // A replay plays every acta of a night through a handful of logins, as fast as asked: far
-  // beyond what one person's session does, so the per-session limit is off.
-  Servidor srv(data, puerto, {"--tasa-por-sesion", "0"});
+  Servidor srv(data, puerto);
   if (Status s = srv.Iniciar(); !s.ok()) return Falla("replay", s.message());
   std::cout << "Repitiendo " << Miles(static_cast<int64_t>(replay->filas)) << " actas del "
             << HoraLocal(desde, offset) << " al " << HoraLocal(hasta, offset) << " "
