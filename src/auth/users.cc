@@ -11,6 +11,10 @@
 namespace prep::auth {
 namespace {
 
+// Bytes a client sent (a path, a key, a name) may be invalid UTF-8: replaced with U+FFFD when
+// written as JSON, never thrown on.
+constexpr auto kReemplazarUtf8Invalido = nlohmann::json::error_handler_t::replace;
+
 using nlohmann::json;
 
 constexpr size_t kMaxAuditoria = 64;  // bytes kept of a name typed by anyone
@@ -144,7 +148,7 @@ Result<Cambio> LeerPayload(const EventoUsuario& e) {
   return c;
 }
 
-std::string Payload(const json& j) { return j.dump(); }
+std::string Payload(const json& j) { return j.dump(-1, ' ', false, kReemplazarUtf8Invalido); }
 
 }  // namespace
 

@@ -29,6 +29,10 @@
 namespace prep::http {
 namespace {
 
+// Bytes a client sent (a path, a key, a name) may be invalid UTF-8: replaced with U+FFFD when
+// written as JSON, never thrown on.
+constexpr auto kReemplazarUtf8Invalido = nlohmann::json::error_handler_t::replace;
+
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
@@ -602,7 +606,7 @@ Response Response::Error(int status, const std::string& code, const std::string&
                          const std::string& field) {
   nlohmann::ordered_json j;
   j["error"] = {{"code", code}, {"message", message}, {"field", field}};
-  return Json(status, j.dump());
+  return Json(status, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {

@@ -17,6 +17,10 @@
 namespace prep::http {
 namespace {
 
+// Bytes a client sent (a path, a key, a name) may be invalid UTF-8: replaced with U+FFFD when
+// written as JSON, never thrown on.
+constexpr auto kReemplazarUtf8Invalido = nlohmann::json::error_handler_t::replace;
+
 // A work-queue claim: payload {"fase", "expira_ms"}.
 constexpr char kReclamo[] = "reclamo";
 
@@ -98,7 +102,7 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
                    {"permitido", r.permitido},
                    {"motivo", r.motivo}};
     const std::string key = "a-" + nonce_ + "-" + std::to_string(++counter_);
-    auto res = store_.Reserve({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(), key});
+    auto res = store_.Reserve({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(-1, ' ', false, kReemplazarUtf8Invalido), key});
     if (!res.ok()) {
       std::fprintf(stderr, "audit trail: %s\n", res.status().message().c_str());
       return nullptr;
@@ -146,7 +150,7 @@ Result<std::vector<domain::CaptureValue>> ValoresDesdeJson(const json& a,
     } else {
       return Status::InvalidArgument(field + "[" + std::to_string(i) +
                                      "]: a count, \"ILEGIBLE\" or \"SIN DATO\", not " +
-                                     v.dump().substr(0, 30));
+                                     v.dump(-1, ' ', false, kReemplazarUtf8Invalido).substr(0, 30));
     }
   }
   return out;
@@ -319,7 +323,7 @@ struct Servicio::Impl {
     // operator's screen; never another person's capture.
     j["datos"] = ordered_json::parse(e.payload, nullptr, false);
     j["replay"] = replay;
-    return Response::Json(replay ? 200 : 201, j.dump());
+    return Response::Json(replay ? 200 : 201, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   }
 
   Result<json> Cuerpo(const Request& r) const {
@@ -464,7 +468,7 @@ void Servicio::Impl::Rutas() {
                      {"rol", auth::NombreRol(s->rol)},
                      {"sitio", s->sitio},
                      {"expira_ms", s->expira_ms}};
-    return Response::Json(201, out.dump());
+    return Response::Json(201, out.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("DELETE", "/api/v1/sesiones", [self](const Request& r) {
@@ -516,7 +520,7 @@ void Servicio::Impl::Rutas() {
     std::lock_guard<std::mutex> l(self->mu_subidas);
     std::error_code ec;
     const auto n = std::filesystem::exists(*ruta, ec) ? std::filesystem::file_size(*ruta, ec) : 0;
-    return Response::Json(200, ordered_json{{"recibidos", n}}.dump());
+    return Response::Json(200, ordered_json{{"recibidos", n}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
   router->Add("PUT", "/api/v1/subidas/{id}", [self](const Request& r) {
     auto u = self->Autenticar(r);
@@ -548,7 +552,7 @@ void Servicio::Impl::Rutas() {
                               {"message", "la subida va en el byte " + std::to_string(tiene)},
                               {"field", "desde"}}},
                             {"recibidos", tiene}}
-                   .dump());
+                   .dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
     if (tiene + r.body.size() > static_cast<uint64_t>(store::kMaxBytesImagen)) {
       return Response::Error(413, "too_large", "la imagen pasa del límite de tamaño");
@@ -557,7 +561,7 @@ void Servicio::Impl::Rutas() {
     out.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
     out.close();
     if (!out) return Response::Error(500, "internal", "la subida no se pudo guardar");
-    return Response::Json(200, ordered_json{{"recibidos", tiene + r.body.size()}}.dump());
+    return Response::Json(200, ordered_json{{"recibidos", tiene + r.body.size()}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/imagenes", [self](const Request& r) {
@@ -647,9 +651,9 @@ void Servicio::Impl::Rutas() {
                                "clave");
       ordered_json j{
           {"clave_acta", r.params.at("clave")}, {"en_catalogo", true}, {"acopiada", false}};
-      return Response::Json(200, j.dump());
+      return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
-    return Response::Json(200, self->VistaActa(*u, *x).dump());
+    return Response::Json(200, self->VistaActa(*u, *x).dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The work queue: the next acta this person can take for a phase.
@@ -685,7 +689,7 @@ void Servicio::Impl::Rutas() {
             rc->second.expira_ms > now)
           continue;
         const int64_t expira = now + self->opciones.reclamo_ms;
-        const std::string payload = ordered_json{{"fase", fase}, {"expira_ms", expira}}.dump();
+        const std::string payload = ordered_json{{"fase", fase}, {"expira_ms", expira}}.dump(-1, ' ', false, kReemplazarUtf8Invalido);
         auto reservado = self->store->Reserve(
             {kReclamo, clave, u->nombre, u->sitio, now, payload,
              "r-" + store::Sha256Hex(u->nombre + "\n" + clave + "\n" + payload)});
@@ -707,7 +711,7 @@ void Servicio::Impl::Rutas() {
         std::abort();
       }
     }
-    return Response::Json(200, j.dump());
+    return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("GET", "/api/v1/imagenes/{sha}", [self](const Request& r) {
@@ -741,7 +745,7 @@ void Servicio::Impl::Rutas() {
     Status st = self->directorio->CrearUsuario(*u, text("nombre"), text("rol"), text("sitio"),
                                                text("password"), self->Ahora());
     if (!st.ok()) return RespuestaGestion(*u, st);
-    return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump());
+    return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // Changes to one user: {"accion": "reasignar", "rol", "sitio"} | "desactivar" |
@@ -771,7 +775,7 @@ void Servicio::Impl::Rutas() {
                              "accion");
     }
     if (!st.ok()) return RespuestaGestion(*u, st);
-    return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump());
+    return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // A corte now: a drill, or the close ({"final": true}).
@@ -792,7 +796,7 @@ void Servicio::Impl::Rutas() {
     self->Auditar(*u, "forzar_corte", id.ok() ? *id : "", id.ok(),
                   id.ok() ? (final ? "final" : "") : id.status().message());
     if (!id.ok()) return FromStatus(id.status());
-    return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump());
+    return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The election as the console needs it: names, columns, distritos, sedes,
@@ -823,7 +827,7 @@ void Servicio::Impl::Rutas() {
         self->opciones.estado_publicacion
             ? ordered_json::parse(self->opciones.estado_publicacion(), nullptr, false)
             : ordered_json();
-    return Response::Json(200, j.dump());
+    return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The last Sobres registered for the user's site (the acopio screen).
@@ -853,7 +857,7 @@ void Servicio::Impl::Rutas() {
                      {"sin_acta", x->sin_acta ? static_cast<int>(*x->sin_acta) : 0},
                      {"mecanismos_traslado", x->mecanismos_traslado}});
       }
-      return Response::Json(200, a.dump());
+      return Response::Json(200, a.dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
   });
 
@@ -875,7 +879,7 @@ void Servicio::Impl::Rutas() {
                    {"hora_acopio_ms", x.hora_acopio_ms}});
       if (a.size() >= 500) break;
     }
-    return Response::Json(200, a.dump());
+    return Response::Json(200, a.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The coordinación's figures: progress per phase, distrito, CATD and CCV,
@@ -914,7 +918,7 @@ void Servicio::Impl::Rutas() {
       }
     }
     j["incidentes"] = inc;
-    return Response::Json(200, j.dump());
+    return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // Puesta en ceros (spec §8.3): whether the store holds any acta data yet;
@@ -960,7 +964,7 @@ void Servicio::Impl::Rutas() {
                    {"cadena", cadena.ok() ? "la cadena de hashes verifica" : cadena.message()},
                    {"ahora_ms", self->Ahora()}};
     self->Auditar(*u, "puesta_en_ceros", "", true, "");
-    return Response::Json(200, j.dump());
+    return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("GET", "/api/v1/usuarios", [self](const Request& r) {
@@ -977,7 +981,7 @@ void Servicio::Impl::Rutas() {
                    {"sitio", x.sitio},
                    {"activo", x.activo}});
     }
-    return Response::Json(200, a.dump());
+    return Response::Json(200, a.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("GET", "/api/v1/auditoria", [self](const Request& r) {
@@ -1052,7 +1056,7 @@ void Servicio::Impl::Rutas() {
                    {"prev_hash", e.prev_hash},
                    {"hash", e.hash}});
     }
-    return Response::Json(200, a.dump());
+    return Response::Json(200, a.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // Rate limits, before any handler: by session when the token is a live one, otherwise by

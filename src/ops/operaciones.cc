@@ -6,6 +6,10 @@
 namespace prep::ops {
 namespace {
 
+// Bytes a client sent (a path, a key, a name) may be invalid UTF-8: replaced with U+FFFD when
+// written as JSON, never thrown on.
+constexpr auto kReemplazarUtf8Invalido = nlohmann::json::error_handler_t::replace;
+
 using domain::CaptureKind;
 using domain::CaptureValue;
 using nlohmann::ordered_json;
@@ -43,7 +47,7 @@ Result<std::vector<CaptureValue>> ValoresDe(const ordered_json& a) {
     } else if (v == "SIN DATO") {
       out.push_back(CaptureValue::SinDato());
     } else {
-      return Status::InvalidArgument("valores: unknown value " + v.dump());
+      return Status::InvalidArgument("valores: unknown value " + v.dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
   }
   return out;
@@ -178,7 +182,7 @@ std::string PayloadDe(const Paso& paso) {
                    return ordered_json{{"codigo", c.codigo}};
                  }},
       paso);
-  return j.dump();
+  return j.dump(-1, ' ', false, kReemplazarUtf8Invalido);
 }
 
 Operaciones::Operaciones(domain::Catalogo catalogo, Ajustes ajustes)

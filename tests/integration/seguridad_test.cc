@@ -542,6 +542,29 @@ TEST_F(SeguridadTest, ASlowClientIsCutOffAtTheRequestDeadline) {
   server.Stop();
 }
 
+// A path or an acta key that is not UTF-8 (found by fuzz/api_fuzzer and http_request_fuzzer:
+// the JSON error that names it threw, and the answer became a 500 internal error).
+TEST_F(SeguridadTest, BytesThatAreNotUtf8InThePathGetAClear4xx) {
+  Abrir();
+  const std::string admin = Login("admin");
+  for (const auto& [method, path, status] : std::vector<std::tuple<std::string, std::string, int>>{
+           {"GET", "/api/v1/no%FF%FEexiste", 404},
+           {"POST", "/api/v1/subidas/abcdefgh%FF%FF", 405},
+           {"GET", "/api/v1/actas/%F0%9F%FF", 404},
+           {"POST", "/api/v1/actas/%C3%28/capturas", 403}}) {
+    SCOPED_TRACE(method + " " + path);
+    auto r = Call(admin, method, path, "{}");
+    EXPECT_EQ(r.status, status) << r.body;
+    const json j = json::parse(r.body, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.body;
+    EXPECT_TRUE(j["error"]["message"].is_string());
+  }
+  // The refusal above is in the audit trail, its key replaced, not lost.
+  Crear(admin, "aud", "auditor", "*");
+  auto trail = Call(Login("aud"), "GET", "/api/v1/auditoria?usuario=admin");
+  EXPECT_NE(trail.body.find("\\\"permitido\\\":false"), std::string::npos) << trail.body;
+}
+
 // Headers beyond the limit: 431 and the connection closed, whatever the handler.
 TEST_F(SeguridadTest, OversizedHeadersAre431) {
   Abrir();
