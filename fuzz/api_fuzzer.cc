@@ -73,6 +73,12 @@ Entorno& Preparar() {
     char plantilla[] = "/tmp/prep_api_fuzzer_XXXXXX";
     const char* dir = mkdtemp(plantilla);
     if (dir == nullptr) __builtin_trap();
+    // libFuzzer ends the run with exit(): the store's folder goes with it.
+    static std::string carpeta = dir;
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(carpeta, ec);
+    });
     prep::http::ServicioOpciones o;
     o.data_dir = dir;
     o.reloj = [] { return ++entorno.reloj; };

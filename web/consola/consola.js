@@ -1073,8 +1073,10 @@ async function listarUsuarios(caja) {
   const cambiar = async (u, cuerpo, texto) => {
     try {
       await api('POST', '/api/v1/usuarios/' + encodeURIComponent(u.nombre), { cuerpo, clave: nuevaClave() });
-      aviso(texto);
+      // The message once the table shows the change: whoever reads it (or acts next) sees
+      // the new table, not the one being replaced.
       await listarUsuarios(caja);
+      aviso(texto);
     } catch (e) { aviso(e.message, true); }
   };
   caja.replaceChildren(el('div', { class: 'tabla' }, el('table', { id: 'tabla-usuarios' },
