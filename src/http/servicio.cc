@@ -102,7 +102,8 @@ class BitacoraEnStore final : public auth::BitacoraAuditoria {
                    {"permitido", r.permitido},
                    {"motivo", r.motivo}};
     const std::string key = "a-" + nonce_ + "-" + std::to_string(++counter_);
-    auto res = store_.Reserve({"auditoria", "", r.usuario, r.sitio, r.at_ms, j.dump(-1, ' ', false, kReemplazarUtf8Invalido), key});
+    auto res = store_.Reserve({"auditoria", "", r.usuario, r.sitio, r.at_ms,
+                               j.dump(-1, ' ', false, kReemplazarUtf8Invalido), key});
     if (!res.ok()) {
       std::fprintf(stderr, "audit trail: %s\n", res.status().message().c_str());
       return nullptr;
@@ -520,7 +521,8 @@ void Servicio::Impl::Rutas() {
     std::lock_guard<std::mutex> l(self->mu_subidas);
     std::error_code ec;
     const auto n = std::filesystem::exists(*ruta, ec) ? std::filesystem::file_size(*ruta, ec) : 0;
-    return Response::Json(200, ordered_json{{"recibidos", n}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(
+        200, ordered_json{{"recibidos", n}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
   router->Add("PUT", "/api/v1/subidas/{id}", [self](const Request& r) {
     auto u = self->Autenticar(r);
@@ -561,7 +563,8 @@ void Servicio::Impl::Rutas() {
     out.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
     out.close();
     if (!out) return Response::Error(500, "internal", "la subida no se pudo guardar");
-    return Response::Json(200, ordered_json{{"recibidos", tiene + r.body.size()}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(200, ordered_json{{"recibidos", tiene + r.body.size()}}.dump(
+                                   -1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   router->Add("POST", "/api/v1/actas/{clave}/imagenes", [self](const Request& r) {
@@ -607,7 +610,11 @@ void Servicio::Impl::Rutas() {
         r, auth::Accion::kVerificar, [&](const auth::Usuario&) -> Result<ops::Paso> {
           PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
           ops::Verificacion v;
-          v.aceptar = j.value("aceptar", true);
+          if (j.contains("aceptar")) {
+            if (!j["aceptar"].is_boolean())
+              return Status::InvalidArgument("aceptar: true or false");
+            v.aceptar = j["aceptar"].get<bool>();
+          }
           if (j.contains("valores")) {
             PREP_ASSIGN_OR_RETURN(v.valores, ValoresDesdeJson(j["valores"], "valores"));
           }
@@ -621,8 +628,8 @@ void Servicio::Impl::Rutas() {
     return self->Escribir(
         r, auth::Accion::kOrdenarRecaptura, [&](const auth::Usuario&) -> Result<ops::Paso> {
           PREP_ASSIGN_OR_RETURN(json j, self->Cuerpo(r));
-          const std::string tipo = j.value("tipo", "");
-          const std::string motivo = j.value("motivo", "");
+          const std::string tipo = Texto(j, "tipo");
+          const std::string motivo = Texto(j, "motivo");
           if (tipo == "recaptura") return ops::Paso(ops::OrdenRecaptura{motivo});
           if (tipo == "redigitalizacion") return ops::Paso(ops::OrdenRedigitalizacion{motivo});
           return Status::InvalidArgument("tipo: \"recaptura\" or \"redigitalizacion\"");
@@ -653,7 +660,8 @@ void Servicio::Impl::Rutas() {
           {"clave_acta", r.params.at("clave")}, {"en_catalogo", true}, {"acopiada", false}};
       return Response::Json(200, j.dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
-    return Response::Json(200, self->VistaActa(*u, *x).dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(200,
+                          self->VistaActa(*u, *x).dump(-1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The work queue: the next acta this person can take for a phase.
@@ -689,7 +697,8 @@ void Servicio::Impl::Rutas() {
             rc->second.expira_ms > now)
           continue;
         const int64_t expira = now + self->opciones.reclamo_ms;
-        const std::string payload = ordered_json{{"fase", fase}, {"expira_ms", expira}}.dump(-1, ' ', false, kReemplazarUtf8Invalido);
+        const std::string payload = ordered_json{{"fase", fase}, {"expira_ms", expira}}.dump(
+            -1, ' ', false, kReemplazarUtf8Invalido);
         auto reservado = self->store->Reserve(
             {kReclamo, clave, u->nombre, u->sitio, now, payload,
              "r-" + store::Sha256Hex(u->nombre + "\n" + clave + "\n" + payload)});
@@ -745,7 +754,8 @@ void Servicio::Impl::Rutas() {
     Status st = self->directorio->CrearUsuario(*u, text("nombre"), text("rol"), text("sitio"),
                                                text("password"), self->Ahora());
     if (!st.ok()) return RespuestaGestion(*u, st);
-    return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(201, ordered_json{{"nombre", text("nombre")}}.dump(
+                                   -1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // Changes to one user: {"accion": "reasignar", "rol", "sitio"} | "desactivar" |
@@ -775,7 +785,8 @@ void Servicio::Impl::Rutas() {
                              "accion");
     }
     if (!st.ok()) return RespuestaGestion(*u, st);
-    return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(200, ordered_json{{"nombre", nombre}, {"accion", accion}}.dump(
+                                   -1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // A corte now: a drill, or the close ({"final": true}).
@@ -788,7 +799,10 @@ void Servicio::Impl::Rutas() {
     }
     auto body = self->Cuerpo(r);
     if (!body.ok()) return FromStatus(body.status());
-    const bool final = body->is_object() && body->value("final", false);
+    if (body->contains("final") && !(*body)["final"].is_boolean()) {
+      return Response::Error(422, "invalid", "final: true or false", "final");
+    }
+    const bool final = body->contains("final") && (*body)["final"].get<bool>();
     if (!self->opciones.forzar_corte) {
       return Response::Error(409, "conflict", "este servidor no publica cortes");
     }
@@ -796,7 +810,8 @@ void Servicio::Impl::Rutas() {
     self->Auditar(*u, "forzar_corte", id.ok() ? *id : "", id.ok(),
                   id.ok() ? (final ? "final" : "") : id.status().message());
     if (!id.ok()) return FromStatus(id.status());
-    return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+    return Response::Json(201, ordered_json{{"corte", *id}, {"final", final}}.dump(
+                                   -1, ' ', false, kReemplazarUtf8Invalido));
   });
 
   // The election as the console needs it: names, columns, distritos, sedes,
@@ -1060,7 +1075,8 @@ void Servicio::Impl::Rutas() {
   });
 
   // Rate limits, before any handler: by session when the token is a live one, otherwise by
-  // address (a made-up token is no way around the address's limit).
+  // address (a made-up token is no way around the address's limit). Then the handler, with a
+  // net for a JSON value of a type it did not check (found by fuzz/api_fuzzer): a 400.
   router->WrapRoutes([self](Handler h) -> Handler {
     return [self, h = std::move(h)](const Request& r) {
       const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -1072,16 +1088,22 @@ void Servicio::Impl::Rutas() {
       const bool permitido =
           con_sesion ? self->limite_sesion->Permitir(auth_header.substr(7), now, &espera_ms)
                      : self->limite_sin_sesion->Permitir(r.peer, now, &espera_ms);
-      if (!permitido) {
-        Response resp = Response::Error(
-            429, "rate_limited",
-            con_sesion ? "demasiadas solicitudes de esta sesión; espere un momento"
-                       : "demasiadas solicitudes desde esta dirección; espere un momento");
-        resp.headers["Retry-After"] =
-            std::to_string(std::max<int64_t>(1, (espera_ms + 999) / 1000));
-        return resp;
+      if (permitido) {
+        // A JSON value of an unexpected type that a handler did not check: the client's
+        // mistake, not an internal error (the handlers check what they read; this is the net).
+        try {
+          return h(r);
+        } catch (const nlohmann::json::exception& e) {
+          return Response::Error(400, "invalid",
+                                 std::string("a JSON value of the wrong type: ") + e.what());
+        }
       }
-      return h(r);
+      Response resp = Response::Error(
+          429, "rate_limited",
+          con_sesion ? "demasiadas solicitudes de esta sesión; espere un momento"
+                     : "demasiadas solicitudes desde esta dirección; espere un momento");
+      resp.headers["Retry-After"] = std::to_string(std::max<int64_t>(1, (espera_ms + 999) / 1000));
+      return resp;
     };
   });
 }

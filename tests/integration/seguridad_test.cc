@@ -565,6 +565,30 @@ TEST_F(SeguridadTest, BytesThatAreNotUtf8InThePathGetAClear4xx) {
   EXPECT_NE(trail.body.find("\\\"permitido\\\":false"), std::string::npos) << trail.body;
 }
 
+// JSON values of the wrong type (found by fuzz/api_fuzzer: "aceptar": "si" threw inside the
+// handler and became a 500). Each is a 4xx naming the field, and nothing is stored.
+TEST_F(SeguridadTest, JsonValuesOfTheWrongTypeGetA4xx) {
+  Abrir();
+  const std::string admin = Login("admin");
+  Crear(admin, "vero", "verificador", "CCV01");
+  Crear(admin, "coord", "coordinador", "*");
+  const std::string vero = Login("vero"), coord = Login("coord");
+  const auto antes = Estado();
+  for (const auto& [token, path, body, campo] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {vero, "/api/v1/actas/" + kActa + "/verificacion", R"({"aceptar":"si"})", "aceptar"},
+           {vero, "/api/v1/actas/" + kActa + "/verificacion", R"({"aceptar":[true]})", "aceptar"},
+           {vero, "/api/v1/actas/" + kActa + "/ordenes", R"({"tipo":5,"motivo":{}})", "tipo"},
+           {coord, "/api/v1/cortes", R"({"final":"no"})", "final"}}) {
+    SCOPED_TRACE(path + " " + body);
+    auto r = Call(token, "POST", path, body);
+    EXPECT_GE(r.status, 400) << r.body;
+    EXPECT_LT(r.status, 500) << r.body;
+    EXPECT_NE(r.body.find(campo), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Estado(), antes);
+}
+
 // Headers beyond the limit: 431 and the connection closed, whatever the handler.
 TEST_F(SeguridadTest, OversizedHeadersAre431) {
   Abrir();
