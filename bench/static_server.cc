@@ -65,10 +65,9 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   server.Stop();
   const auto stats = (*site)->cache_stats();
-  std::fprintf(stderr, "cache: %llu hits, %llu misses, %llu entries, %llu bytes\n",
-               static_cast<unsigned long long>(stats.hits),
-               static_cast<unsigned long long>(stats.misses),
-               static_cast<unsigned long long>(stats.entries),
-               static_cast<unsigned long long>(stats.bytes));
+  std::fprintf(
+      stderr, "cache: %llu hits, %llu misses, %llu entries, %llu bytes\n",
+      static_cast<unsigned long long>(stats.hits), static_cast<unsigned long long>(stats.misses),
+      static_cast<unsigned long long>(stats.entries), static_cast<unsigned long long>(stats.bytes));
   return 0;
 }

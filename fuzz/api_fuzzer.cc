@@ -37,8 +37,8 @@ prep::domain::Catalogo Catalogo() {
     casilla.distrito = 1;
     casilla.lista_nominal = 500;
     c.casillas.push_back(casilla);
-    c.actas.push_back({{casilla.id, "2"}, "", prep::domain::ActaKind::kMayoriaRelativa,
-                       c.casillas.size() - 1});
+    c.actas.push_back(
+        {{casilla.id, "2"}, "", prep::domain::ActaKind::kMayoriaRelativa, c.casillas.size() - 1});
   }
   c.RebuildIndex();
   return c;
@@ -62,7 +62,8 @@ struct Entorno {
     r.peer = "127.0.0.1";
     prep::http::ServerOptions limites;
     limites.max_body_bytes = 1 << 20;
-    if (!prep::http::ParseRequest(crudo, limites, &r).ok()) return prep::http::Response::Json(400, "{}");
+    if (!prep::http::ParseRequest(crudo, limites, &r).ok())
+      return prep::http::Response::Json(400, "{}");
     return rutas->Dispatch(r);
   }
 };
@@ -100,21 +101,20 @@ Entorno& Preparar() {
       return nlohmann::json::parse(r.body, nullptr, false).value("token", "");
     };
     const std::string admin = login("admin");
-    for (auto [rol, sitio] : std::vector<std::pair<std::string, std::string>>{
-             {"acopiador", "CATD01"},
-             {"digitalizador", "CATD01"},
-             {"capturista", "CCV01"},
-             {"verificador", "CCV01"},
-             {"cotejador", "CCV01"},
-             {"coordinador", "*"},
-             {"auditor", "*"},
-             {"consulta", "*"}}) {
-      entorno.Llamar(admin, "POST /api/v1/usuarios",
-                     nlohmann::json{{"nombre", "u_" + rol},
-                                    {"rol", rol},
-                                    {"sitio", sitio},
-                                    {"password", kPassword}}
-                         .dump());
+    for (auto [rol, sitio] :
+         std::vector<std::pair<std::string, std::string>>{{"acopiador", "CATD01"},
+                                                          {"digitalizador", "CATD01"},
+                                                          {"capturista", "CCV01"},
+                                                          {"verificador", "CCV01"},
+                                                          {"cotejador", "CCV01"},
+                                                          {"coordinador", "*"},
+                                                          {"auditor", "*"},
+                                                          {"consulta", "*"}}) {
+      entorno.Llamar(
+          admin, "POST /api/v1/usuarios",
+          nlohmann::json{
+              {"nombre", "u_" + rol}, {"rol", rol}, {"sitio", sitio}, {"password", kPassword}}
+              .dump());
       entorno.tokens.push_back(login("u_" + rol));
     }
     entorno.tokens.push_back(admin);

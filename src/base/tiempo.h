@@ -23,12 +23,12 @@ int64_t DiasDesdeCivil(int64_t anio, int64_t mes, int64_t dia);
 FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos);
 
 enum class FormatoFecha {
-  kIso,          // 2019-06-03 05:47:00
-  kDiaMesAnio,   // 03/06/2019 05:47:00
-  kCorteQroo,    // 2019/06/03 05:47
-  kCorteIne,     // 03/06/2019 05:47
-  kIdCorte,      // 20190603_0547
-  kIso8601,      // 2019-06-03T05:47:00-05:00
+  kIso,         // 2019-06-03 05:47:00
+  kDiaMesAnio,  // 03/06/2019 05:47:00
+  kCorteQroo,   // 2019/06/03 05:47
+  kCorteIne,    // 03/06/2019 05:47
+  kIdCorte,     // 20190603_0547
+  kIso8601,     // 2019-06-03T05:47:00-05:00
 };
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato);

@@ -47,7 +47,8 @@ Result<std::vector<CaptureValue>> ValoresDe(const ordered_json& a) {
     } else if (v == "SIN DATO") {
       out.push_back(CaptureValue::SinDato());
     } else {
-      return Status::InvalidArgument("valores: unknown value " + v.dump(-1, ' ', false, kReemplazarUtf8Invalido));
+      return Status::InvalidArgument("valores: unknown value " +
+                                     v.dump(-1, ' ', false, kReemplazarUtf8Invalido));
     }
   }
   return out;

@@ -131,8 +131,9 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   std::string burst;
   for (int i = 0; i < 200; ++i) {
     if (i == 100) {
-      burst += "POST /api/v1/actas/X/capturas?x=mid HTTP/1.1\r\nHost: a\r\nContent-Length: 3"
-               "\r\nIdempotency-Key: k100\r\n\r\nabc";
+      burst +=
+          "POST /api/v1/actas/X/capturas?x=mid HTTP/1.1\r\nHost: a\r\nContent-Length: 3"
+          "\r\nIdempotency-Key: k100\r\n\r\nabc";
     } else {
       burst += "GET /api/v1/ping HTTP/1.1\r\nHost: a\r\n";
       burst += i == 199 ? "Connection: close\r\n\r\n" : "\r\n";
@@ -187,8 +188,9 @@ TEST(HeaderListTest, FindsByLowerCaseNameAndReusesItsFields) {
 // connection that never sends a whole request.
 TEST(SingleThreadServerTest, ServesKeepAliveAndTimesOutIdleConnections) {
   auto router = std::make_shared<Router>();
-  router->Add("GET", "/api/v1/ping",
-              [](const Request& r) { return Response::Json(200, R"({"peer":")" + r.peer + "\"}"); });
+  router->Add("GET", "/api/v1/ping", [](const Request& r) {
+    return Response::Json(200, R"({"peer":")" + r.peer + "\"}");
+  });
   ServerOptions options;
   options.threads = 1;
   options.timeout_seconds = 1;
@@ -200,7 +202,8 @@ TEST(SingleThreadServerTest, ServesKeepAliveAndTimesOutIdleConnections) {
   boost::asio::ip::tcp::socket s(ioc);
   s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   for (int i = 0; i < 3; ++i) {  // one request at a time on the same connection
-    boost::asio::write(s, boost::asio::buffer(std::string("GET /api/v1/ping HTTP/1.1\r\nHost: a\r\n\r\n")));
+    boost::asio::write(
+        s, boost::asio::buffer(std::string("GET /api/v1/ping HTTP/1.1\r\nHost: a\r\n\r\n")));
     const std::string got = ReadUntil(s, "\"}", 1);
     EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
     EXPECT_NE(got.find(R"({"peer":"127.0.0.1"})"), std::string::npos) << got;

@@ -224,8 +224,8 @@ TEST_F(StaticFilesTest, PrecompressedGzipForClientsThatAcceptIt) {
   EXPECT_EQ(range.body, plain.substr(0, 5));
   EXPECT_EQ(range.headers.count("Content-Encoding"), 0u);
   // 304 on the gz variant's own ETag, with no representation metadata (as nginx).
-  auto not_modified =
-      Get("/datos/resumen.json", {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz.headers["ETag"]}});
+  auto not_modified = Get("/datos/resumen.json",
+                          {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz.headers["ETag"]}});
   EXPECT_EQ(not_modified.status, 304);
   EXPECT_EQ(not_modified.headers.count("Content-Encoding"), 0u);
   EXPECT_EQ(not_modified.headers["Vary"], "Accept-Encoding");

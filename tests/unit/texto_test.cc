@@ -32,7 +32,8 @@ TEST(AnadirCampoCsv, QuotesOnlyWhatNeedsIt) {
   AnadirCampoCsv(out, "dice \"hola\"");
   out += ',';
   AnadirCampoCsv(out, "dos\nlíneas");
-  EXPECT_EQ(out, "ALGUN DATO ILEGIBLE,\"ILEGIBLE, SIN DATO\",\"dice \"\"hola\"\"\",\"dos\nlíneas\"");
+  EXPECT_EQ(out,
+            "ALGUN DATO ILEGIBLE,\"ILEGIBLE, SIN DATO\",\"dice \"\"hola\"\"\",\"dos\nlíneas\"");
   // With '|' as the separator (IEQROO 2019) a comma needs no quotes, a bar does.
   std::string barra;
   AnadirCampoCsv(barra, "a, b", '|');
