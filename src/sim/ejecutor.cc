@@ -383,10 +383,26 @@ Result<Resultado> Ejecutor::Ejecutar(const Guion& g) {
         }
         respuesta = std::move(*r);
         if (tirar(fallas.duplicados)) {
-          auto otra = cliente.Enviar("POST", s.target, s.body, h);
-          if (otra.ok() && otra->status != 200) {
-            rechazo = "un duplicado no se reconoció como repetición: HTTP " +
-                      std::to_string(otra->status) + " " + otra->body.substr(0, 200);
+          // The session may expire between the step and its duplicate (12 h
+          // of simulated time pass in minutes): the terminal logs in again and
+          // the repeat, under the same Idempotency-Key, must still be known.
+          http::Encabezados hd = h;
+          std::string token_dup = *token;
+          for (int vez = 0; vez < 3 && !*parar; ++vez) {
+            auto otra = cliente.Enviar("POST", s.target, s.body, hd);
+            if (otra.ok() && otra->status == 401) {
+              sesiones.Olvidar(usuario, token_dup);
+              auto nuevo = sesiones.Token(rapido, usuario);
+              if (!nuevo.ok()) break;
+              token_dup = *nuevo;
+              hd[0] = {"Authorization", "Bearer " + token_dup};
+              continue;
+            }
+            if (otra.ok() && otra->status != 200) {
+              rechazo = "un duplicado no se reconoció como repetición: HTTP " +
+                        std::to_string(otra->status) + " " + otra->body.substr(0, 200);
+            }
+            break;
           }
         }
         break;
