@@ -1,16 +1,12 @@
-// SqliteStore: the embedded default. WAL journal with synchronous=FULL, so a
-// COMMIT that returned is on disk. Appends are group-committed: events
-// reserved while a commit is in flight are written together in the next
-// transaction, one fsync for all of them (LevelDB's writer queue, in short).
-// One connection writes (the commit leader of the moment), another reads.
+// The SQLite backend: the embedded default. WAL journal with
+// synchronous=FULL, so a COMMIT that returned is on disk; group commit
+// (chained_store.cc) makes it one fsync per batch. One connection writes (the
+// commit leader of the moment), another reads.
 #include <sqlite3.h>
 
-#include <condition_variable>
-#include <deque>
-#include <map>
 #include <mutex>
 
-#include "store/store.h"
+#include "store/chained_store.h"
 
 namespace prep::store {
 namespace {
@@ -79,34 +75,11 @@ Event RowToEvent(Statement& s) {
 constexpr char kColumns[] =
     "seq, type, acta, actor, site, at_ms, payload, idempotency_key, prev_hash, hash";
 
-bool SameRequest(const Event& prior, const EventDraft& d) {
-  return prior.type == d.type && prior.acta == d.acta && prior.site == d.site &&
-         prior.payload == d.payload;
-}
-
-struct Writer {
-  Event event;
-  bool done = false;
-  Status status;
-};
-
-class SqliteTicket final : public Ticket {
+class SqliteBackend final : public Backend {
  public:
-  SqliteTicket(std::shared_ptr<Writer> w, bool replayed)
-      : writer_(std::move(w)), replayed_(replayed) {}
-  const Event& event() const override { return writer_->event; }
-  bool replayed() const override { return replayed_; }
-  std::shared_ptr<Writer> writer_;
-
- private:
-  bool replayed_;
-};
-
-class SqliteStore : public Store {
- public:
-  SqliteStore(std::string path, sqlite3* writer, sqlite3* reader)
+  SqliteBackend(std::string path, sqlite3* writer, sqlite3* reader)
       : path_(std::move(path)), writer_(writer), reader_(reader) {}
-  ~SqliteStore() override {
+  ~SqliteBackend() override {
     sqlite3_close_v2(reader_);
     sqlite3_close_v2(writer_);
   }
@@ -118,80 +91,19 @@ class SqliteStore : public Store {
         PREP_RETURN_IF_ERROR(Exec(db, pragma));
       }
     }
-    PREP_RETURN_IF_ERROR(Exec(writer_, kSchema));
+    return Exec(writer_, kSchema);
+  }
+
+  std::string Name() const override { return path_; }
+
+  Result<std::pair<int64_t, std::string>> Last() override {
+    std::lock_guard<std::mutex> lock(read_mu_);
     Statement last(reader_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     if (!last.ok()) return Error(reader_, "read the last event");
     if (sqlite3_step(last.get()) == SQLITE_ROW) {
-      last_seq_ = last.Int(0);
-      last_hash_ = last.Text(1);
+      return std::make_pair(last.Int(0), last.Text(1));
     }
-    return VerifyChain();
-  }
-
-  Result<AppendResult> Append(const EventDraft& draft) override {
-    PREP_ASSIGN_OR_RETURN(auto ticket, Reserve(draft));
-    PREP_RETURN_IF_ERROR(Wait(*ticket));
-    return AppendResult{ticket->event(), ticket->replayed()};
-  }
-
-  Result<std::unique_ptr<Ticket>> Reserve(const EventDraft& draft) override {
-    if (draft.idempotency_key.empty()) {
-      return Status::InvalidArgument("idempotency_key: every write needs one");
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!failed_.ok()) return failed_;
-    // A retry of a request still being committed, or already on disk.
-    const auto key = std::make_pair(draft.actor, draft.idempotency_key);
-    if (auto it = inflight_.find(key); it != inflight_.end()) {
-      if (!SameRequest(it->second->event, draft)) return Conflict(draft, it->second->event.seq);
-      return std::unique_ptr<Ticket>(new SqliteTicket(it->second, true));
-    }
-    PREP_ASSIGN_OR_RETURN(std::optional<Event> prior,
-                          FindLocked(draft.actor, draft.idempotency_key));
-    if (prior) {
-      if (!SameRequest(*prior, draft)) return Conflict(draft, prior->seq);
-      auto w = std::make_shared<Writer>();
-      w->event = std::move(*prior);
-      w->done = true;
-      return std::unique_ptr<Ticket>(new SqliteTicket(w, true));
-    }
-    auto w = std::make_shared<Writer>();
-    static_cast<EventDraft&>(w->event) = draft;
-    w->event.seq = last_seq_ + 1;
-    w->event.prev_hash = last_seq_ == 0 ? kGenesisHash : last_hash_;
-    w->event.hash = EventHash(w->event);
-    last_seq_ = w->event.seq;
-    last_hash_ = w->event.hash;
-    pending_.push_back(w);
-    inflight_[key] = w;
-    return std::unique_ptr<Ticket>(new SqliteTicket(w, false));
-  }
-
-  Status Wait(Ticket& ticket) override {
-    auto& t = static_cast<SqliteTicket&>(ticket);
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!t.writer_->done) {
-      if (committing_) {
-        cv_.wait(lock);
-        continue;
-      }
-      // Lead a commit of everything pending.
-      committing_ = true;
-      std::vector<std::shared_ptr<Writer>> batch(pending_.begin(), pending_.end());
-      pending_.clear();
-      lock.unlock();
-      const Status st = CommitBatch(batch);
-      lock.lock();
-      for (auto& w : batch) {
-        w->done = true;
-        w->status = st;
-        inflight_.erase({w->event.actor, w->event.idempotency_key});
-      }
-      if (!st.ok()) failed_ = st;
-      committing_ = false;
-      cv_.notify_all();
-    }
-    return t.writer_->status;
+    return std::make_pair(int64_t{0}, std::string());
   }
 
   Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) override {
@@ -208,54 +120,8 @@ class SqliteStore : public Store {
     return out;
   }
 
-  Result<std::optional<Event>> FindByKey(const std::string& actor,
-                                         const std::string& idempotency_key) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = inflight_.find({actor, idempotency_key}); it != inflight_.end()) {
-        return std::optional<Event>(it->second->event);
-      }
-    }
-    return FindLocked(actor, idempotency_key);
-  }
-
-  Result<int64_t> LastSeq() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return last_seq_;
-  }
-
-  Status VerifyChain() override {
-    std::lock_guard<std::mutex> lock(read_mu_);
-    Statement s(reader_, std::string("SELECT ") + kColumns + " FROM events ORDER BY seq");
-    if (!s.ok()) return Error(reader_, "read events");
-    std::string prev = kGenesisHash;
-    int64_t expected = 1;
-    int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-      const Event e = RowToEvent(s);
-      const std::string what = path_ + ": event " + std::to_string(e.seq) + " (" + e.type +
-                               (e.acta.empty() ? "" : ", acta " + e.acta) + "): ";
-      if (e.seq != expected) {
-        return Status::IoError(what + "the log has a gap: event " + std::to_string(expected) +
-                               " is missing");
-      }
-      if (e.prev_hash != prev) {
-        return Status::IoError(what + "its prev_hash does not match event " +
-                               std::to_string(e.seq - 1) + "; the chain is broken here");
-      }
-      if (EventHash(e) != e.hash) {
-        return Status::IoError(what + "its content does not match its hash; it was altered");
-      }
-      prev = e.hash;
-      ++expected;
-    }
-    if (rc != SQLITE_DONE) return Error(reader_, "verify the chain");
-    return Status::Ok();
-  }
-
- private:
   // Reads the committed log (never the batch being written).
-  Result<std::optional<Event>> FindLocked(const std::string& actor, const std::string& key) {
+  Result<std::optional<Event>> Find(const std::string& actor, const std::string& key) override {
     std::lock_guard<std::mutex> lock(read_mu_);
     Statement find(reader_, std::string("SELECT ") + kColumns +
                                 " FROM events WHERE actor = ?1 AND idempotency_key = ?2");
@@ -266,8 +132,7 @@ class SqliteStore : public Store {
     return std::optional<Event>();
   }
 
-  Status CommitBatch(const std::vector<std::shared_ptr<Writer>>& batch) {
-    if (batch.empty()) return Status::Ok();
+  Status Commit(const std::vector<const Event*>& batch) override {
     PREP_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
     Statement insert(writer_,
                      "INSERT INTO events (seq, type, acta, actor, site, at_ms, payload, "
@@ -276,20 +141,19 @@ class SqliteStore : public Store {
       (void)Exec(writer_, "ROLLBACK");
       return Error(writer_, "prepare the insert");
     }
-    for (const auto& w : batch) {
-      const Event& e = w->event;
-      insert.Bind(1, e.seq);
-      insert.Bind(2, e.type);
-      insert.Bind(3, e.acta);
-      insert.Bind(4, e.actor);
-      insert.Bind(5, e.site);
-      insert.Bind(6, e.at_ms);
-      insert.Bind(7, e.payload);
-      insert.Bind(8, e.idempotency_key);
-      insert.Bind(9, e.prev_hash);
-      insert.Bind(10, e.hash);
+    for (const Event* e : batch) {
+      insert.Bind(1, e->seq);
+      insert.Bind(2, e->type);
+      insert.Bind(3, e->acta);
+      insert.Bind(4, e->actor);
+      insert.Bind(5, e->site);
+      insert.Bind(6, e->at_ms);
+      insert.Bind(7, e->payload);
+      insert.Bind(8, e->idempotency_key);
+      insert.Bind(9, e->prev_hash);
+      insert.Bind(10, e->hash);
       if (sqlite3_step(insert.get()) != SQLITE_DONE) {
-        Status st = Error(writer_, "append event " + std::to_string(e.seq));
+        Status st = Error(writer_, "append event " + std::to_string(e->seq));
         (void)Exec(writer_, "ROLLBACK");
         return st;
       }
@@ -298,11 +162,7 @@ class SqliteStore : public Store {
     return Exec(writer_, "COMMIT");
   }
 
-  Status Conflict(const EventDraft& d, int64_t seq) {
-    return Status::FailedPrecondition(
-        "idempotency_key '" + d.idempotency_key + "' was already used by " + d.actor +
-        " for a different request (event " + std::to_string(seq) + ")");
-  }
+ private:
   Status Exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -317,17 +177,9 @@ class SqliteStore : public Store {
   }
 
   std::string path_;
-  sqlite3* writer_;
+  sqlite3* writer_;  // used by Commit only (one caller at a time)
   sqlite3* reader_;
   std::mutex read_mu_;  // the reader connection
-  std::mutex mu_;       // the fields below
-  std::condition_variable cv_;
-  int64_t last_seq_ = 0;  // including reserved, uncommitted events
-  std::string last_hash_;
-  std::deque<std::shared_ptr<Writer>> pending_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<Writer>> inflight_;
-  bool committing_ = false;
-  Status failed_;
 };
 
 sqlite3* OpenConnection(const std::string& path, std::string* error) {
@@ -363,9 +215,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     sqlite3_close_v2(writer);
     return Status::IoError(path + ": cannot open the store: " + error);
   }
-  auto store = std::make_unique<SqliteStore>(path, writer, reader);
-  PREP_RETURN_IF_ERROR(store->Init());
-  return std::unique_ptr<Store>(std::move(store));
+  auto backend = std::make_unique<SqliteBackend>(path, writer, reader);
+  PREP_RETURN_IF_ERROR(backend->Init());
+  return OpenChainedStore(std::move(backend));
 }
 
 }  // namespace prep::store

@@ -89,4 +89,22 @@ class Store {
 // synchronous=FULL, the chain verified on open.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
+struct PgOptions {
+  // How long a write or read keeps reconnecting (to the new primary after a
+  // failover) before it fails; Patroni promotes a standby in about ttl seconds.
+  int64_t retry_ms = 60000;
+  int64_t retry_pause_ms = 200;
+};
+
+// Opens (creating the table if needed) a store in PostgreSQL. `conninfo` is a
+// libpq connection string; several hosts with target_session_attrs=read-write
+// follow the primary across a failover. The chain is verified on open.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const PgOptions& options = {});
+
+// `url` empty: DATA_DIR/prep.sqlite; a PostgreSQL connection string: that
+// database. Anything else is refused with a message.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, const std::string& url);
+bool EsUrlPostgres(const std::string& s);
+
 }  // namespace prep::store
