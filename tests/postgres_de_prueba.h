@@ -84,12 +84,17 @@ class PostgresDePrueba {
   }
 
   // An abrupt stop (like a crash: no checkpoint), and a start on the same data.
-  bool Matar() { return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1"); }
-  bool Arrancar() {
-    return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -w -t 60 -l " + dir_ +
+  bool Matar() {
+    return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1"); }
+  // `opciones`: more server settings ("-c archive_mode=on ...").
+  bool Arrancar(const std::string& opciones = "") {
+    return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -w -t 120 -l " + dir_ +
                "/server.log -o \"-c listen_addresses='' -c unix_socket_directories=" + dir_ +
-               " -c max_connections=50\" start >/dev/null 2>&1");
+               " -c max_connections=50 " + opciones + "\" start >/dev/null 2>&1");
   }
+  // A shell command as the server's user (its files are that user's).
+  bool Comando(const std::string& cmd) { return Run(cmd); }
+  const std::string& bin() const { return bin_; }
   void Detener() {
     if (!detenido_) (void)Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop >/dev/null 2>&1");
     detenido_ = true;

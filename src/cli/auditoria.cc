@@ -208,7 +208,7 @@ int AuditCompare(const std::string& a, const std::string& b) {
 }
 
 int AuditZero(const std::string& data) {
-  auto st = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
+  auto st = store::OpenStore(data, "");
   if (!st.ok()) return Falla("zero", st.status().message());
   const Status cadena = (*st)->VerifyChain();
   std::map<std::string, int64_t> por_tipo;
@@ -249,7 +249,7 @@ int AuditZero(const std::string& data) {
 int AuditRecompute(const std::string& data, const std::string& solo, const std::string& salida) {
   auto e = CargarEleccion(data);
   if (!e.ok()) return Falla("recompute", e.status().message());
-  auto store = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
+  auto store = store::OpenStore(data, "");
   if (!store.ok()) return Falla("recompute", store.status().message());
   if (Status s = (*store)->VerifyChain(); !s.ok()) return Falla("recompute", s.message());
   const fs::path pub = fs::path(data) / "publicacion";
@@ -426,7 +426,7 @@ int AuditClose(const std::string& data) {
   publish::OpcionesVerificacion ov;
   ov.imagenes = false;  // every image is checked by `prep verify`; the report needs the hashes
   auto verificado = publish::VerificarEspejo(*fuente, ov);
-  auto store = store::OpenSqliteStore((fs::path(data) / "prep.sqlite").string());
+  auto store = store::OpenStore(data, "");
   if (!store.ok()) return Falla("close", store.status().message());
   const Status cadena = (*store)->VerifyChain();
   auto ultimo_seq = (*store)->LastSeq();

@@ -11,6 +11,7 @@
 
 #include "check/check.h"
 #include "cli/auditoria.h"
+#include "cli/respaldo.h"
 #include "cli/operacion.h"
 #include "cli/publicacion.h"
 #include "cli/simulacion.h"
@@ -92,6 +93,11 @@ int main(int argc, char** argv) {
       init->add_option("--from-prep-csv", from_csv, "base de datos PREP publicada (CSV o zip)");
   opt_config->excludes(opt_csv);
   init->add_option("--data", data, "carpeta de datos (vacía)")->required();
+  std::string init_store;
+  init->add_option("--store", init_store,
+                   "cadena de conexión PostgreSQL (postgresql://h1:p1,h2:p2/prep?"
+                   "target_session_attrs=read-write): la bitácora vive ahí; sin ella, en "
+                   "DATA/prep.sqlite");
   bool simulacro = false;
   init->add_flag("--simulacro", simulacro,
                  "una elección de simulacro: todos sus cortes lo dicen y se firman con la clave "
@@ -146,6 +152,19 @@ int main(int argc, char** argv) {
                     "formato de la base de datos: ieqroo2019 (por omisión) o ine2024");
     sub->add_option("--organo", publicar.organo, "el instituto, para el encabezado del sitio");
   }
+
+  std::string respaldo_destino, respaldo_origen, restore_store;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Respalda la carpeta de datos y la bitácora (copia consistente, incremental)");
+  backup->add_option("--data", data, "carpeta de datos")->required();
+  backup->add_option("--to", respaldo_destino, "carpeta del respaldo")->required();
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Restaura un respaldo en una carpeta nueva y verifica la cadena");
+  restore->add_option("--from", respaldo_origen, "carpeta del respaldo")->required();
+  restore->add_option("--data", data, "carpeta de datos nueva (no debe existir o estar vacía)")
+      ->required();
+  restore->add_option("--store", restore_store,
+                      "cadena de conexión PostgreSQL (base vacía): la bitácora va ahí");
 
   bool final = false;
   CLI::App* publish =
@@ -259,6 +278,7 @@ int main(int argc, char** argv) {
     o.admin = admin;
     o.admin_password = admin.empty() ? "" : LeerPassword(admin.c_str());
     o.simulacro = simulacro;
+    o.store = init_store;
     const prep::Status s = config.empty() ? prep::cli::InitDesdePrepCsv(from_csv, data, o)
                                           : prep::cli::InitDesdeConfig(config, data, o);
     return Report(s, "prep init: elección creada en " + data);
@@ -290,6 +310,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (serve->parsed()) return prep::cli::Serve(data, servir, publicar);
+  if (backup->parsed()) return prep::cli::Backup(data, respaldo_destino);
+  if (restore->parsed()) return prep::cli::Restore(respaldo_origen, data, restore_store);
   if (publish->parsed()) return prep::cli::Publish(data, final, publicar);
   if (verify->parsed()) return prep::cli::Verify(destino, clave, !sin_imagenes);
   if (audit_manifest->parsed()) return prep::cli::AuditManifest(data, audit_json);

@@ -120,6 +120,15 @@ Status Sellar(const std::string& data, const std::string& fuente, const std::str
     out << j.dump(2) << "\n";
     if (!out) return Status::IoError(data + "/eleccion.json: cannot write");
   }
+  if (!o.store.empty()) {
+    if (!store::EsUrlPostgres(o.store)) {
+      return Status::InvalidArgument("--store '" + o.store +
+                                     "': not a PostgreSQL connection string (postgresql://... "
+                                     "or host=... dbname=...)");
+    }
+    PREP_RETURN_IF_ERROR(EscribirSecreto(fs::path(data) / store::kArchivoAlmacen, o.store + "\n",
+                                         fs::perms::owner_read | fs::perms::owner_write));
+  }
   PREP_ASSIGN_OR_RETURN(auto servicio, AbrirServicio(data));
   auto e = servicio->store().Append(
       {"eleccion_inicializada", "", "sistema", "*", AhoraMs(), j.dump(), "eleccion_inicializada"});

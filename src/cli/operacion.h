@@ -3,7 +3,7 @@
 // DATA/eleccion.json   what the election was created from (a config file or
 //                      a published PREP database) and its SHA-256
 // DATA/eleccion/       a copy of that source (and the casillas CSV it names)
-// DATA/prep.sqlite     the hash-chained event log
+// DATA/prep.sqlite     the hash-chained event log (or DATA/almacen: where it is)
 // DATA/imagenes/       the acta images, by SHA-256
 // DATA/claves/         the Ed25519 keys that sign the cortes: vivo.{pub,key} and
 //                      simulacro.{pub,key} (a drill's cortes are never signed as live)
@@ -37,6 +37,9 @@ struct OpcionesInit {
   std::string admin;
   std::string admin_password;
   bool simulacro = false;
+  // A PostgreSQL connection string: the log lives there (written to
+  // DATA/almacen, owner-only, so every command finds it); empty: DATA/prep.sqlite.
+  std::string store;
 };
 
 // Creates DATA from a config file (every error listed; nothing created on error).

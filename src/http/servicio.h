@@ -36,7 +36,7 @@ inline constexpr Tasa kTasaPorSesion{20, 200};
 inline constexpr Tasa kTasaSinSesion{10, 60};
 
 struct ServicioOpciones {
-  std::string data_dir;  // prep.sqlite and imagenes/ live here
+  std::string data_dir;  // imagenes/ and the store (store::OpenStore) live here
   ops::Ajustes ajustes;
   auth::AjustesDirectorio directorio;
   std::map<std::string, SedeInfo> sedes;  // by id
@@ -58,7 +58,7 @@ struct ServicioOpciones {
 
 class Servicio {
  public:
-  // Opens DATA_DIR/prep.sqlite (verifying its chain) and rebuilds the state
+  // Opens the store of DATA_DIR (store::OpenStore; verifying its chain) and rebuilds the state
   // from the log.
   static Result<std::unique_ptr<Servicio>> Abrir(domain::Catalogo catalogo,
                                                  ServicioOpciones opciones);

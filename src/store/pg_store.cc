@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -376,7 +377,19 @@ bool EsUrlPostgres(const std::string& s) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, const std::string& url) {
-  if (url.empty()) return OpenSqliteStore(data_dir + "/prep.sqlite");
+  if (url.empty()) {
+    const std::string archivo = data_dir + "/" + kArchivoAlmacen;
+    std::ifstream in(archivo);
+    if (!in) return OpenSqliteStore(data_dir + "/prep.sqlite");
+    std::string linea;
+    std::getline(in, linea);
+    while (!linea.empty() && (linea.back() == '\r' || linea.back() == ' ')) linea.pop_back();
+    if (!EsUrlPostgres(linea)) {
+      return Status::InvalidArgument(archivo +
+                                     ": its first line is not a PostgreSQL connection string");
+    }
+    return OpenPostgresStore(linea);
+  }
   if (EsUrlPostgres(url)) return OpenPostgresStore(url);
   return Status::InvalidArgument("--store '" + url +
                                  "': not a PostgreSQL connection string (postgresql://... or "

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,9 +103,22 @@ struct PgOptions {
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const PgOptions& options = {});
 
-// `url` empty: DATA_DIR/prep.sqlite; a PostgreSQL connection string: that
-// database. Anything else is refused with a message.
+// The store of an election's data folder: `url` when given (a PostgreSQL
+// connection string; anything else is refused with a message), else the one
+// named in DATA_DIR/almacen (written by `prep init --store`), else
+// DATA_DIR/prep.sqlite.
+inline constexpr char kArchivoAlmacen[] = "almacen";
 Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, const std::string& url);
 bool EsUrlPostgres(const std::string& s);
+
+struct ResumenCopia {
+  int64_t eventos = 0;
+  std::string ultimo_hash;  // of the last event ("" when the log is empty)
+};
+// Copies every event of `origen` into the empty store `destino` (of either
+// kind), checking that each one chains and hashes as in the source, then
+// verifies the copy's chain. Backups and restores (`prep backup`/`restore`).
+Result<ResumenCopia> CopiarBitacora(Store& origen, Store& destino,
+                                    const std::function<void(int64_t)>& avance = {});
 
 }  // namespace prep::store

@@ -3,22 +3,15 @@
 // retry with the same Idempotency-Key, as the console does. Afterwards every
 // request that got a 2xx is in the log exactly once and the chain verifies.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
 #include <filesystem>
+#include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
-#include "formats/prep_database.h"
-#include "formats/source.h"
-#include "http/client.h"
 #include "imagen_de_prueba.h"
+#include "integration/proceso_prep.h"
 #include "store/store.h"
 
 namespace prep {
@@ -28,59 +21,15 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::Fetch;
 
-const std::string kData = PREP_SHARED_DATA;
-const std::string kZip = kData + "/qroo2019-prep-final/20190603_0547_PREP_DIP_QROO.zip";
-const std::string kPassword = "Clave-de-prueba-2020";
-
-int RunWithStdin(const std::string& args, const std::string& input) {
-  const std::string cmd =
-      "printf '" + input + "' | " + std::string(PREP_BINARY) + " " + args + " >/dev/null";
-  return std::system(cmd.c_str());
-}
-
-uint16_t FreePort() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-class ServerProcess {
- public:
-  ServerProcess(std::string data, uint16_t port) : data_(std::move(data)), port_(port) {}
-  ~ServerProcess() { Kill(); }
-  void Start() {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const std::string listen = "127.0.0.1:" + std::to_string(port_);
-      ::freopen("/dev/null", "w", stdout);
-      ::execl(PREP_BINARY, PREP_BINARY, "serve", "--data", data_.c_str(), "--listen",
-              listen.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {  // up to 10 s
-      if (Fetch(port_, "GET", "/api/v1/ping").status != 0) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "prep serve did not start";
-  }
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  std::string data_;
-  uint16_t port_;
-  pid_t pid_ = -1;
-};
+using testing::kPassword;
+using testing::RunWithStdin;
+using testing::ServerProcess;
 
 TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
   const fs::path dir = fs::temp_directory_path() / ("prep_crash_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const std::string data = (dir / "data").string();
-  ASSERT_EQ(RunWithStdin("init --from-prep-csv " + kZip + " --data " + data + " --admin admin",
+  ASSERT_EQ(RunWithStdin("init --from-prep-csv " + testing::kQrooZip + " --data " + data + " --admin admin",
                          kPassword + "\\n"),
             0);
   for (auto [u, rol] : std::vector<std::pair<std::string, std::string>>{{"acopio", "acopiador"},
@@ -93,32 +42,12 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
         0);
   }
   // The actas to capture, with their real cells.
-  auto files = formats::ReadResultsFiles(kZip);
-  ASSERT_TRUE(files.ok());
-  auto db = formats::PrepDatabase::Open("q", std::move((*files)[0].bytes));
-  ASSERT_TRUE(db.ok());
-  std::vector<std::pair<std::string, json>> actas;
-  ASSERT_TRUE((*db)
-                  ->ForEachActa([&](const formats::ActaRecord& a) {
-                    if (a.kind != formats::RowKind::kContabilizada || actas.size() >= 120)
-                      return Status::Ok();
-                    json v = json::array();
-                    for (const auto& c : a.votos) {
-                      if (c.kind == domain::CaptureKind::kCount) {
-                        v.push_back(c.count);
-                      } else {
-                        v.push_back(c.kind == domain::CaptureKind::kIlegible ? "ILEGIBLE"
-                                                                             : "SIN DATO");
-                      }
-                    }
-                    actas.emplace_back(std::string(a.clave_acta), json{{"valores", v}});
-                    return Status::Ok();
-                  })
-                  .ok());
+  const auto actas = testing::ActasDeQroo(120);
+  ASSERT_EQ(actas.size(), 120u);
 
-  const uint16_t port = FreePort();
+  const uint16_t port = testing::FreePort();
   ServerProcess server(data, port);
-  server.Start();
+  ASSERT_TRUE(server.Start()) << "prep serve did not start";
   auto login = [&](const std::string& u) {
     auto r = Fetch(port, "POST", "/api/v1/sesiones",
                    json{{"usuario", u}, {"password", kPassword}}.dump());
@@ -172,7 +101,7 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
       std::this_thread::sleep_for(std::chrono::milliseconds(150));
       server.Kill();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      server.Start();
+      EXPECT_TRUE(server.Start());
     }
   });
   a.join();
