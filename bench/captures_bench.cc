@@ -2,6 +2,10 @@
 // of the same events, in the same run (BENCHMARKS.md, issue 4).
 //
 //   prep_captures_bench [--clients 200] [--server-threads 32] [--tasa R] [--shared ../shared]
+//                       [--store URL]
+//
+// --store: the log in that (empty) PostgreSQL database instead of a SQLite
+// file (bench/pg_bench.sh: a Patroni primary with a synchronous standby).
 //
 // Set-up (not timed): a data folder with the Quintana Roo 2019 catálogo
 // (2,136 actas), one acopio and one image per acta, `clients` capturistas.
@@ -21,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -82,11 +87,13 @@ int main(int argc, char** argv) {
   // Offered load, captures/s over all clients (open loop); 0: each client sends
   // its next capture as soon as the last is answered (saturation).
   double tasa = 0;
+  std::string store_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--clients") clients = std::atoi(argv[i + 1]);
     if (std::string(argv[i]) == "--shared") shared = argv[i + 1];
     if (std::string(argv[i]) == "--server-threads") server_threads = std::atoi(argv[i + 1]);
     if (std::string(argv[i]) == "--tasa") tasa = std::atof(argv[i + 1]);
+    if (std::string(argv[i]) == "--store") store_url = argv[i + 1];
   }
   namespace fs = std::filesystem;
   const fs::path dir =
@@ -109,6 +116,7 @@ int main(int argc, char** argv) {
     return prep::Status::Ok();
   });
 
+  if (!store_url.empty()) std::ofstream(dir / prep::store::kArchivoAlmacen) << store_url << "\n";
   std::atomic<int64_t> reloj{1'571'000'000'000};
   prep::http::ServicioOpciones o;
   o.data_dir = dir.string();
@@ -239,6 +247,8 @@ int main(int argc, char** argv) {
 
   const double rate = static_cast<double>(all.size()) / seconds;
   const double raw_rate = static_cast<double>(capturas.size()) / raw_seconds;
+  std::printf("store                 %s\n",
+              store_url.empty() ? "SQLite (synchronous=FULL)" : "PostgreSQL (--store)");
   std::printf("clients               %d (keep-alive, 127.0.0.1), server threads %d, %s\n", clients,
               server_threads,
               tasa > 0

@@ -11,6 +11,7 @@ PACKAGES=(
   libboost-dev libtoml11-dev libsodium-dev
   zip unzip hyperfine jq
   nginx wrk chromium nodejs
+  postgresql-15 libpq-dev patroni etcd-server curl
 )
 # Debian's nodejs ships npm separately; NodeSource's includes it (and conflicts with it).
 if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi

@@ -39,8 +39,9 @@ class PostgresDePrueba {
         return nullptr;
       }
     }
-    if (!pg->Run(bin + "/initdb -D " + pg->dir_ + "/data -A trust -U postgres -E UTF8 --no-sync"
-                                                  " --no-instructions >" +
+    if (!pg->Run(bin + "/initdb -D " + pg->dir_ +
+                 "/data -A trust -U postgres -E UTF8 --no-sync"
+                 " --no-instructions >" +
                  pg->dir_ + "/initdb.log 2>&1") ||
         !pg->Arrancar()) {
       *error = "cannot start PostgreSQL in " + pg->dir_ + ": " + pg->Log();
@@ -85,7 +86,8 @@ class PostgresDePrueba {
 
   // An abrupt stop (like a crash: no checkpoint), and a start on the same data.
   bool Matar() {
-    return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1"); }
+    return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1");
+  }
   // `opciones`: more server settings ("-c archive_mode=on ...").
   bool Arrancar(const std::string& opciones = "") {
     return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -w -t 120 -l " + dir_ +
@@ -96,7 +98,8 @@ class PostgresDePrueba {
   bool Comando(const std::string& cmd) { return Run(cmd); }
   const std::string& bin() const { return bin_; }
   void Detener() {
-    if (!detenido_) (void)Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop >/dev/null 2>&1");
+    if (!detenido_)
+      (void)Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop >/dev/null 2>&1");
     detenido_ = true;
   }
 

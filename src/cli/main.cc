@@ -11,9 +11,9 @@
 
 #include "check/check.h"
 #include "cli/auditoria.h"
-#include "cli/respaldo.h"
 #include "cli/operacion.h"
 #include "cli/publicacion.h"
+#include "cli/respaldo.h"
 #include "cli/simulacion.h"
 
 namespace {

@@ -78,7 +78,8 @@ int Backup(const std::string& data, const std::string& destino) {
   }
   std::error_code ec;
   fs::create_directories(destino, ec);
-  if (ec) return Fallo("prep backup", Status::IoError(destino + ": cannot create: " + ec.message()));
+  if (ec)
+    return Fallo("prep backup", Status::IoError(destino + ": cannot create: " + ec.message()));
   auto origen = store::OpenStore(data, "");
   if (!origen.ok()) return Fallo("prep backup", origen.status());
   // The log first, into a new file renamed at the end: a backup cut short
@@ -98,9 +99,11 @@ int Backup(const std::string& data, const std::string& destino) {
     return Fallo("prep backup", s);
   }
   // Shut the copy's WAL into the file, then swap it in.
-  for (const char* s : {"-wal", "-shm"}) fs::remove(fs::path(destino) / (std::string(kLog) + s), ec);
+  for (const char* s : {"-wal", "-shm"})
+    fs::remove(fs::path(destino) / (std::string(kLog) + s), ec);
   fs::rename(nuevo, fs::path(destino) / kLog, ec);
-  if (ec) return Fallo("prep backup", Status::IoError(destino + ": cannot rename: " + ec.message()));
+  if (ec)
+    return Fallo("prep backup", Status::IoError(destino + ": cannot rename: " + ec.message()));
   nlohmann::ordered_json j{{"eventos", resumen.eventos},
                            {"ultimo_hash", resumen.ultimo_hash},
                            {"archivos", c.archivos},
@@ -117,19 +120,19 @@ int Restore(const std::string& origen, const std::string& data, const std::strin
   std::ifstream m(fs::path(origen) / kManifiesto);
   const auto j = nlohmann::json::parse(m, nullptr, false);
   if (!j.is_object() || !j.contains("eventos") || !j.contains("ultimo_hash")) {
-    return Fallo("prep restore", Status::InvalidArgument(
-                                     origen + "/" + kManifiesto +
-                                     ": missing or not a backup's manifest (prep backup writes it)"));
+    return Fallo(
+        "prep restore",
+        Status::InvalidArgument(origen + "/" + kManifiesto +
+                                ": missing or not a backup's manifest (prep backup writes it)"));
   }
   std::error_code ec;
   if (fs::exists(data, ec) && !fs::is_empty(data, ec)) {
-    return Fallo("prep restore",
-                 Status::FailedPrecondition(data + ": not empty; a restore goes into a new folder"));
+    return Fallo("prep restore", Status::FailedPrecondition(
+                                     data + ": not empty; a restore goes into a new folder"));
   }
   if (!store_url.empty() && !store::EsUrlPostgres(store_url)) {
-    return Fallo("prep restore", Status::InvalidArgument(
-                                     "--store '" + store_url +
-                                     "': not a PostgreSQL connection string"));
+    return Fallo("prep restore", Status::InvalidArgument("--store '" + store_url +
+                                                         "': not a PostgreSQL connection string"));
   }
   auto respaldo = store::OpenSqliteStore((fs::path(origen) / kLog).string());
   if (!respaldo.ok()) return Fallo("prep restore", respaldo.status());
@@ -155,10 +158,10 @@ int Restore(const std::string& origen, const std::string& data, const std::strin
   if (!r.ok()) return Fallo("prep restore", r.status());
   if (r->eventos != j["eventos"].get<int64_t>() ||
       r->ultimo_hash != j["ultimo_hash"].get<std::string>()) {
-    return Fallo("prep restore",
-                 Status::IoError("the restored log ends at event " + std::to_string(r->eventos) +
-                                 " (" + r->ultimo_hash.substr(0, 16) +
-                                 "…), not where the backup's manifest says"));
+    return Fallo(
+        "prep restore",
+        Status::IoError("the restored log ends at event " + std::to_string(r->eventos) + " (" +
+                        r->ultimo_hash.substr(0, 16) + "…), not where the backup's manifest says"));
   }
   std::cout << "prep restore: " << r->eventos << " eventos, cadena verificada (último hash "
             << r->ultimo_hash.substr(0, 16) << "…), " << c.archivos << " archivos, en "

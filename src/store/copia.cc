@@ -23,8 +23,8 @@ Result<ResumenCopia> CopiarBitacora(Store& origen, Store& destino,
       // else means the source is not the chain it claims to be.
       if (t->event().seq != e.seq || t->event().hash != e.hash) {
         return Status::IoError("event " + std::to_string(e.seq) +
-                               ": copied, it does not hash as in the source (" + e.hash.substr(0, 16) +
-                               "…); the source was altered");
+                               ": copied, it does not hash as in the source (" +
+                               e.hash.substr(0, 16) + "…); the source was altered");
       }
       tickets.push_back(std::move(t));
     }

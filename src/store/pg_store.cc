@@ -70,8 +70,7 @@ class Params {
       v.push_back(s.data());
       len.push_back(static_cast<int>(s.size()));
     }
-    return PQexecParams(c, sql.c_str(), size(), types_.data(), v.data(), len.data(), fmt.data(),
-                        1);
+    return PQexecParams(c, sql.c_str(), size(), types_.data(), v.data(), len.data(), fmt.data(), 1);
   }
 
  private:
@@ -151,6 +150,9 @@ class Conexion {
         Cerrar();
         return Status::IoError("cannot connect: " + Trim(msg));
       }
+      // The server's notices ("relation already exists, skipping") are not ours to print.
+      PQsetNoticeProcessor(
+          c_, [](void*, const char*) {}, nullptr);
     }
     PgResult r(p.Exec(c_, sql), &PQclear);
     const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
@@ -190,9 +192,8 @@ class PgBackend final : public Backend {
       : name_(DisplayName(conninfo)), options_(o), writer_(conninfo), reader_(conninfo) {}
 
   Status Init() {
-    return Retrying(reader_, read_mu_, "create the schema", [&](Conexion& c, bool* retry) {
-      return c.Exec(kSchema, retry).status();
-    });
+    return Retrying(reader_, read_mu_, "create the schema",
+                    [&](Conexion& c, bool* retry) { return c.Exec(kSchema, retry).status(); });
   }
 
   std::string Name() const override { return name_; }
@@ -201,8 +202,8 @@ class PgBackend final : public Backend {
     std::pair<int64_t, std::string> out{0, ""};
     PREP_RETURN_IF_ERROR(
         Retrying(reader_, read_mu_, "read the last event", [&](Conexion& c, bool* retry) {
-          PREP_ASSIGN_OR_RETURN(auto r,
-                                c.Exec("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", retry));
+          PREP_ASSIGN_OR_RETURN(
+              auto r, c.Exec("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", retry));
           if (PQntuples(r.get()) == 1) out = {IntAt(r.get(), 0, 0), BytesAt(r.get(), 0, 1)};
           return Status::Ok();
         }));
@@ -232,10 +233,10 @@ class PgBackend final : public Backend {
           Params p;
           p.Bytes(actor);
           p.Bytes(key);
-          PREP_ASSIGN_OR_RETURN(
-              auto r, c.Exec(std::string("SELECT ") + kColumns +
-                                 " FROM events WHERE actor = $1 AND idempotency_key = $2",
-                             p, retry));
+          PREP_ASSIGN_OR_RETURN(auto r,
+                                c.Exec(std::string("SELECT ") + kColumns +
+                                           " FROM events WHERE actor = $1 AND idempotency_key = $2",
+                                       p, retry));
           if (PQntuples(r.get()) == 1) out = RowToEvent(r.get(), 0);
           return Status::Ok();
         }));
@@ -272,10 +273,9 @@ class PgBackend final : public Backend {
       Status st = fn(c, &retry);
       if (st.ok()) return st;
       if (!retry || std::chrono::steady_clock::now() >= deadline) {
-        return Status::IoError(name_ + ": cannot " + doing + ": " + st.message() +
-                               (retry ? " (gave up after " +
-                                            std::to_string(options_.retry_ms / 1000) + " s)"
-                                      : ""));
+        return Status::IoError(
+            name_ + ": cannot " + doing + ": " + st.message() +
+            (retry ? " (gave up after " + std::to_string(options_.retry_ms / 1000) + " s)" : ""));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.retry_pause_ms));
     }
@@ -325,8 +325,8 @@ class PgBackend final : public Backend {
     p.Int(first - 1);
     p.Int(static_cast<int64_t>(batch.size()) + 2);
     PREP_ASSIGN_OR_RETURN(
-        auto r, c.Exec("SELECT seq, hash FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2", p,
-                       retry));
+        auto r,
+        c.Exec("SELECT seq, hash FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2", p, retry));
     const int n = PQntuples(r.get());
     int row = 0;
     if (first > 1) {

@@ -29,8 +29,9 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
   const fs::path dir = fs::temp_directory_path() / ("prep_crash_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const std::string data = (dir / "data").string();
-  ASSERT_EQ(RunWithStdin("init --from-prep-csv " + testing::kQrooZip + " --data " + data + " --admin admin",
-                         kPassword + "\\n"),
+  ASSERT_EQ(RunWithStdin(
+                "init --from-prep-csv " + testing::kQrooZip + " --data " + data + " --admin admin",
+                kPassword + "\\n"),
             0);
   for (auto [u, rol] : std::vector<std::pair<std::string, std::string>>{{"acopio", "acopiador"},
                                                                         {"digi", "digitalizador"},

@@ -47,7 +47,7 @@ class ServerProcess {
     if (pid_ == 0) {
       const std::string listen = "127.0.0.1:" + std::to_string(port_);
       if (::freopen("/dev/null", "w", stdout) == nullptr) ::_exit(126);
-      std::vector<const char*> argv = {PREP_BINARY, "serve",  "--data",
+      std::vector<const char*> argv = {PREP_BINARY,   "serve",    "--data",
                                        data_.c_str(), "--listen", listen.c_str()};
       for (const std::string& a : extra_) argv.push_back(a.c_str());
       argv.push_back(nullptr);

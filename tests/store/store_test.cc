@@ -2,6 +2,8 @@
 // and a real PostgreSQL server (tests/postgres_de_prueba.h). Every behaviour
 // of the Store interface is checked on each; what only one backend has
 // (an unopenable path; a server that dies mid-write) is tested after.
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -12,7 +14,6 @@
 #include <thread>
 
 #include "postgres_de_prueba.h"
-#include "store/store.h"
 
 namespace prep::store {
 namespace {
@@ -265,7 +266,8 @@ INSTANTIATE_TEST_SUITE_P(Motores, StoreTest, ::testing::Values(Motor::kSqlite, M
                          });
 
 TEST(SqliteStoreTest, UnopenablePathIsAClearError) {
-  const fs::path dir = fs::temp_directory_path() / ("prep_store_none_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("prep_store_none_" + std::to_string(::getpid()));
   auto s = OpenSqliteStore((dir / "no" / "such" / "dir" / "prep.sqlite").string());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("cannot open the store"), std::string::npos);
@@ -277,8 +279,7 @@ TEST(PostgresStoreTest, UnreachableServerIsAClearErrorAfterItsRetries) {
   o.retry_pause_ms = 100;
   auto s = OpenPostgresStore("host=/nonexistent/prep port=5432 dbname=prep connect_timeout=1", o);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("cannot connect"), std::string::npos)
-      << s.status().message();
+  EXPECT_NE(s.status().message().find("cannot connect"), std::string::npos) << s.status().message();
   EXPECT_NE(s.status().message().find("gave up after"), std::string::npos);
   EXPECT_NE(s.status().message().find("host=/nonexistent/prep"), std::string::npos);
 }
@@ -310,8 +311,12 @@ TEST(PostgresStoreTest, ServerCrashMidWriteLosesNothingAcknowledged) {
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; !parar; ++i) {
-        EventDraft d{"captura", "A" + std::to_string(i), "cap" + std::to_string(t), "CATD01",
-                     1700000000000 + i, "{\"i\":" + std::to_string(i) + "}",
+        EventDraft d{"captura",
+                     "A" + std::to_string(i),
+                     "cap" + std::to_string(t),
+                     "CATD01",
+                     1700000000000 + i,
+                     "{\"i\":" + std::to_string(i) + "}",
                      "k" + std::to_string(i)};
         auto r = (*store)->Append(d);
         if (!r.ok()) return;  // the store gave up: the process would restart
