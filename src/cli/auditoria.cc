@@ -1,6 +1,5 @@
 #include "cli/auditoria.h"
 
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,27 +55,6 @@ struct Componente {
 };
 
 // The SQL that creates the store's tables and indexes, in name order.
-Result<std::string> Esquema(const std::string& ruta) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(ruta.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    const std::string m = db ? sqlite3_errmsg(db) : "cannot open";
-    sqlite3_close(db);
-    return Status::IoError(ruta + ": " + m);
-  }
-  sqlite3_stmt* st = nullptr;
-  std::string sql;
-  if (sqlite3_prepare_v2(db, "SELECT coalesce(sql, '') FROM sqlite_master ORDER BY name", -1, &st,
-                         nullptr) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      sql += reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      sql += ";\n";
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return sql;
-}
-
 Result<std::vector<Componente>> Componentes(const std::string& data) {
   std::vector<Componente> c;
   std::error_code ec;
@@ -89,8 +67,13 @@ Result<std::vector<Componente>> Componentes(const std::string& data) {
         {"consola", std::string(a.ruta), store::Sha256Hex(a.contenido), a.contenido.size()});
   }
   if (data.empty()) return c;
-  PREP_ASSIGN_OR_RETURN(std::string esquema, Esquema((fs::path(data) / "prep.sqlite").string()));
-  c.push_back({"esquema", "prep.sqlite", store::Sha256Hex(esquema), esquema.size()});
+  // The schema the store in use reports (SQLite's sqlite_master, or PostgreSQL's catalogue).
+  PREP_ASSIGN_OR_RETURN(auto almacen, store::OpenStore(data, ""));
+  PREP_ASSIGN_OR_RETURN(std::string esquema, almacen->Schema());
+  const std::string nombre = fs::exists(fs::path(data) / store::kArchivoAlmacen)
+                                 ? std::string("postgresql:events")
+                                 : std::string("prep.sqlite");
+  c.push_back({"esquema", nombre, store::Sha256Hex(esquema), esquema.size()});
   for (const char* carpeta : {"eleccion", "claves"}) {
     std::vector<fs::path> archivos;
     for (const auto& e : fs::recursive_directory_iterator(fs::path(data) / carpeta, ec)) {

@@ -131,6 +131,9 @@ class ChainedStore final : public Store {
     return last_seq_;
   }
 
+  Result<std::string> Schema() override { return backend_->Schema(); }
+  std::string Name() const override { return backend_->Name(); }
+
   Status VerifyChain() override {
     constexpr size_t kChunk = 10000;
     std::string prev = kGenesisHash;

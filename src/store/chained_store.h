@@ -27,6 +27,7 @@ class Backend {
   virtual Status Commit(const std::vector<const Event*>& batch) = 0;
   virtual Result<std::vector<Event>> Read(int64_t from_seq, size_t limit) = 0;
   virtual Result<std::optional<Event>> Find(const std::string& actor, const std::string& key) = 0;
+  virtual Result<std::string> Schema() = 0;
 };
 
 // A Store over `backend`, its chain verified before it is returned.

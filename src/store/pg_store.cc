@@ -243,6 +243,30 @@ class PgBackend final : public Backend {
     return out;
   }
 
+  Result<std::string> Schema() override {
+    std::string out;
+    PREP_RETURN_IF_ERROR(
+        Retrying(reader_, read_mu_, "read the schema", [&](Conexion& c, bool* retry) {
+          // Text results: the one query here that is not binary.
+          PREP_ASSIGN_OR_RETURN(
+              auto r,
+              c.Exec("SELECT convert_to(column_name || ' ' || data_type || ' ' || is_nullable, "
+                     "'UTF8') FROM information_schema.columns WHERE table_name = 'events' "
+                     "AND table_schema = current_schema() ORDER BY ordinal_position",
+                     retry));
+          out = "events:\n";
+          for (int i = 0; i < PQntuples(r.get()); ++i) out += "  " + BytesAt(r.get(), i, 0) + "\n";
+          PREP_ASSIGN_OR_RETURN(
+              auto k,
+              c.Exec("SELECT convert_to(conname || ' ' || pg_get_constraintdef(oid), 'UTF8') "
+                     "FROM pg_constraint WHERE conrelid = 'events'::regclass ORDER BY conname",
+                     retry));
+          for (int i = 0; i < PQntuples(k.get()); ++i) out += "  " + BytesAt(k.get(), i, 0) + "\n";
+          return Status::Ok();
+        }));
+    return out;
+  }
+
   Status Commit(const std::vector<const Event*>& batch) override {
     bool maybe_stored = false;  // an earlier attempt's COMMIT got no answer
     return Retrying(writer_, write_mu_, "append events " + Range(batch),

@@ -120,6 +120,18 @@ class SqliteBackend final : public Backend {
     return out;
   }
 
+  Result<std::string> Schema() override {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    Statement st(reader_, "SELECT coalesce(sql, '') FROM sqlite_master ORDER BY name");
+    if (!st.ok()) return Error(reader_, "read the schema");
+    std::string sql;
+    while (sqlite3_step(st.get()) == SQLITE_ROW) {
+      sql += st.Text(0);
+      sql += ";\n";
+    }
+    return sql;
+  }
+
   // Reads the committed log (never the batch being written).
   Result<std::optional<Event>> Find(const std::string& actor, const std::string& key) override {
     std::lock_guard<std::mutex> lock(read_mu_);

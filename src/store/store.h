@@ -84,6 +84,10 @@ class Store {
   // Recomputes every hash in order. Not OK when an event does not match: the
   // message names the first such event ("event 17 (captura, acta ...): ...").
   virtual Status VerifyChain() = 0;
+  // The log's table as the database describes it (for the notary's manifest:
+  // the schema in use is the schema that was audited), and where it lives.
+  virtual Result<std::string> Schema() = 0;
+  virtual std::string Name() const = 0;
 };
 
 // Opens (creating it if needed) a SQLite store at `path`: WAL journal,

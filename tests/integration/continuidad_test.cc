@@ -185,6 +185,14 @@ TEST(RestoreDrill, OnlineBackupRestoresIntoSqliteAndPostgres) {
     const auto copia = Fetch(p2, "GET", acta, "", {{"Authorization", "Bearer " + t2}});
     EXPECT_EQ(copia.status, 200);
     EXPECT_EQ(json::parse(copia.body), json::parse(original.body));
+    // The notary's manifest reads the schema of the store in use.
+    int rc = 0;
+    const std::string manifiesto =
+        Salida(std::string(PREP_BINARY) + " audit manifest --data " + c.data, &rc);
+    EXPECT_EQ(rc, 0) << manifiesto;
+    EXPECT_NE(manifiesto.find(c.store.empty() ? "prep.sqlite" : "postgresql:events"),
+              std::string::npos)
+        << manifiesto;
   }
   // Restoring over a folder in use is refused and changes nothing.
   EXPECT_NE(std::system((std::string(PREP_BINARY) + " restore --from " + (dir / "respaldo") +

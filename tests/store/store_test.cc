@@ -260,6 +260,23 @@ TEST_P(StoreTest, ALargeBatchIsOneChain) {
   EXPECT_EQ(store->Read(1200, 10)->size(), 4u);
 }
 
+TEST_P(StoreTest, SchemaDescribesTheTableAndChangesWithIt) {
+  // The notary's manifest hashes this text: a column added behind the
+  // system's back must change it.
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto antes = store->Schema();
+  ASSERT_TRUE(antes.ok()) << antes.status().message();
+  for (const char* columna : {"idempotency_key", "prev_hash", "payload"}) {
+    EXPECT_NE(antes->find(columna), std::string::npos) << *antes;
+  }
+  Tamper("ALTER TABLE events ADD COLUMN nota TEXT", "ALTER TABLE events ADD COLUMN nota TEXT");
+  auto despues = store->Schema();
+  ASSERT_TRUE(despues.ok());
+  EXPECT_NE(*despues, *antes);
+  EXPECT_NE(despues->find("nota"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Motores, StoreTest, ::testing::Values(Motor::kSqlite, Motor::kPostgres),
                          [](const auto& i) {
                            return i.param == Motor::kSqlite ? "Sqlite" : "Postgres";
