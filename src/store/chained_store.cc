@@ -97,7 +97,11 @@ class ChainedStore final : public Store {
       std::vector<const Event*> events;
       events.reserve(batch.size());
       for (const auto& w : batch) events.push_back(&w->event);
-      const Status st = events.empty() ? Status::Ok() : backend_->Commit(events);
+      // After a failed commit nothing more is written: the events behind it
+      // chain to one that is not stored, and writing them would leave a gap.
+      const Status st = !failed_.ok()    ? failed_
+                        : events.empty() ? Status::Ok()
+                                         : backend_->Commit(events);
       lock.lock();
       for (auto& w : batch) {
         w->done = true;

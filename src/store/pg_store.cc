@@ -159,10 +159,11 @@ class Conexion {
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
     const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state != nullptr ? state : "";
-    // Class 08: connection exceptions; 57P0x: the server is shutting down or
-    // starting; 25006: a read-only transaction (this node was demoted);
-    // 53300: too many connections. And any failure after the link dropped.
-    *retryable = PQstatus(c_) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
+    // No SQLSTATE: the failure is libpq's, not the server's (the link broke:
+    // "server closed the connection unexpectedly"). Class 08: connection
+    // exceptions; 57P0x: the server is shutting down or starting; 25006: a
+    // read-only transaction (this node was demoted); 53300: too many connections.
+    *retryable = code.empty() || PQstatus(c_) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
                  code.rfind("57P0", 0) == 0 || code == "25006" || code == "53300";
     std::string msg = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(c_);
     if (*retryable) Cerrar();

@@ -310,6 +310,47 @@ TEST(PostgresStoreTest, OpenStoreChoosesByConnectionString) {
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
 }
 
+// An outage longer than the retry window. A commit that gives up fails that
+// write and every later one (the caller applied the event in memory; only a
+// restart, which rebuilds from the stored log, is safe), and the stored log
+// stays whole. A write that fails earlier, looking up its idempotency key,
+// applied nothing: once the database is back, writes go on without a restart.
+TEST(PostgresStoreTest, OutageLongerThanTheRetryWindow) {
+  std::string error;
+  auto pg = prueba::PostgresDePrueba::Iniciar(&error);
+  ASSERT_TRUE(pg) << error;
+  const std::string conninfo = pg->NuevaBase("prep");
+  PgOptions o;
+  o.retry_ms = 700;
+  o.retry_pause_ms = 100;
+  auto draft = [](const std::string& k) {
+    return EventDraft{"captura", "A1", "ana", "CATD01", 1700000000000, "{}", k};
+  };
+  {
+    auto store = OpenPostgresStore(conninfo, o);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    ASSERT_TRUE((*store)->Append(draft("k1")).ok());
+    auto ticket = (*store)->Reserve(draft("k2"));
+    ASSERT_TRUE(ticket.ok());
+    ASSERT_TRUE(pg->Matar());
+    const Status lost = (*store)->Wait(**ticket);
+    ASSERT_FALSE(lost.ok());
+    EXPECT_NE(lost.message().find("gave up after"), std::string::npos) << lost.message();
+    ASSERT_TRUE(pg->Arrancar());
+    EXPECT_FALSE((*store)->Append(draft("k3")).ok());
+  }
+  auto store = OpenPostgresStore(conninfo, o);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(*(*store)->LastSeq(), 1);
+  ASSERT_TRUE((*store)->Append(draft("k2")).ok());
+  ASSERT_TRUE(pg->Matar());
+  EXPECT_FALSE((*store)->Append(draft("k4")).ok());  // the lookup gives up
+  ASSERT_TRUE(pg->Arrancar());
+  EXPECT_TRUE((*store)->Append(draft("k5")).ok());
+  EXPECT_EQ(*(*store)->LastSeq(), 3);
+  EXPECT_TRUE((*store)->VerifyChain().ok());
+}
+
 // The server dies (SIGKILL-like immediate stop) while writers are appending
 // and comes back: the store reconnects, every append that returned OK is
 // stored exactly once, and the chain verifies.
@@ -324,6 +365,7 @@ TEST(PostgresStoreTest, ServerCrashMidWriteLosesNothingAcknowledged) {
   std::atomic<int> ok_count{0};
   std::mutex mu;
   std::set<std::string> acked;
+  std::string fallo;
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
@@ -336,21 +378,34 @@ TEST(PostgresStoreTest, ServerCrashMidWriteLosesNothingAcknowledged) {
                      "{\"i\":" + std::to_string(i) + "}",
                      "k" + std::to_string(i)};
         auto r = (*store)->Append(d);
-        if (!r.ok()) return;  // the store gave up: the process would restart
+        if (!r.ok()) {  // the store gave up: the test fails, saying why
+          std::lock_guard<std::mutex> l(mu);
+          if (fallo.empty()) fallo = r.status().message();
+          parar = true;
+          return;
+        }
         ++ok_count;
         std::lock_guard<std::mutex> l(mu);
         acked.insert(d.actor + "/" + d.idempotency_key);
       }
     });
   }
-  while (ok_count < 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Bounded waits: a store that gives up stops the writers, and the test says so.
+  auto esperar = [&](int hasta) {
+    const auto limite = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (ok_count < hasta && !parar && std::chrono::steady_clock::now() < limite)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  esperar(200);
   ASSERT_TRUE(pg->Matar());
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   ASSERT_TRUE(pg->Arrancar());
   const int at_restart = ok_count;
-  while (ok_count < at_restart + 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  esperar(at_restart + 200);
   parar = true;
   for (auto& w : writers) w.join();
+  ASSERT_EQ(fallo, "");
+  EXPECT_GE(ok_count, at_restart + 200);
   store->reset();
   auto reopened = OpenPostgresStore(conninfo);
   ASSERT_TRUE(reopened.ok()) << reopened.status().message();
