@@ -4,6 +4,7 @@
 // and everything published checked by the two tools a citizen would use:
 // `prep check` on every database zip and `prep verify` on the whole mirror.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -294,6 +295,34 @@ TEST_P(NocheTest, AWholeNightOnScheduleThenCheckedAndVerified) {
   EXPECT_EQ(v->simulacro, p.simulacro);
   // Another key is not trusted.
   EXPECT_FALSE(VerificarEspejo(*fuente, {NuevasClaves().publica, true}).ok());
+
+  // Every precompressed sibling is a gzip of exactly its file (a browser given
+  // index.html.gz sees index.html), inflated here by zlib, not by the writer's library.
+  size_t gz = 0;
+  for (const auto& f : fs::recursive_directory_iterator(pub / "cortes" / publicados.back().id)) {
+    if (f.path().extension() != ".gz") continue;
+    const std::string comprimido = Leer(f.path());
+    z_stream z{};
+    ASSERT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+    std::string claro(1 << 20, '\0');
+    std::string todo;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(comprimido.data()));
+    z.avail_in = static_cast<uInt>(comprimido.size());
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+      z.next_out = reinterpret_cast<Bytef*>(claro.data());
+      z.avail_out = static_cast<uInt>(claro.size());
+      rc = inflate(&z, Z_NO_FLUSH);
+      todo.append(claro.data(), claro.size() - z.avail_out);
+    }
+    inflateEnd(&z);
+    EXPECT_EQ(rc, Z_STREAM_END) << f.path();
+    fs::path sin = f.path();
+    sin.replace_extension();
+    EXPECT_EQ(todo, Leer(sin)) << f.path();
+    ++gz;
+  }
+  EXPECT_GT(gz, 10u);
 
   // One byte flipped anywhere fails, naming the file; restored, it passes again.
   const std::string medio = "cortes/" + publicados[publicados.size() / 2].id + "/";
