@@ -187,6 +187,11 @@ postgresql:
       password: postgres
   parameters:
     unix_socket_directories: $DIR/run
+    # Continuous WAL archiving (whichever node is primary archives; base
+    # backups with pg_basebackup restore from here: docs/continuidad.md).
+    archive_mode: "on"
+    archive_command: "test ! -f $DIR/archivo/%f && cp %p $DIR/archivo/%f"
+    archive_timeout: 60
     logging_collector: "on"
     log_directory: $DIR/node$n/pglog
     log_filename: postgresql.log
@@ -233,7 +238,7 @@ cmd_start() {
 
   # A DIR left by an earlier start/stop is reused: Patroni restarts both nodes
   # (pg_rewind rejoins a former primary).
-  mkdir -p "$DIR/run" "$DIR/etcd" "$DIR/node1/pglog" "$DIR/node2/pglog"
+  mkdir -p "$DIR/run" "$DIR/etcd" "$DIR/node1/pglog" "$DIR/node2/pglog" "$DIR/archivo"
   echo "BASEPORT=$base" >"$DIR/cluster.env"
   write_patroni_conf 1
   write_patroni_conf 2

@@ -360,6 +360,11 @@ TEST(Failover, SigkillOfThePrimaryUnderCaptureLoadLosesNothingAcknowledged) {
   EXPECT_NE(nuevo, viejo);
   for (auto& c : clientes) c.join();
   server.Kill();
+  // The cluster archives its WAL continuously (base backups restore from it).
+  size_t segmentos = 0;
+  for (const auto& f : fs::directory_iterator(cluster + "/archivo"))
+    segmentos += f.is_regular_file();
+  EXPECT_GT(segmentos, 0u);
 
   // Without service: the longest stretch after the kill with no capture
   // acknowledged (requests in flight wait inside the store for the new primary).
