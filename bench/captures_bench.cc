@@ -116,7 +116,11 @@ int main(int argc, char** argv) {
     return prep::Status::Ok();
   });
 
-  if (!store_url.empty()) std::ofstream(dir / prep::store::kArchivoAlmacen) << store_url << "\n";
+  if (!store_url.empty()) {
+    if (auto st = prep::store::GuardarAlmacen(dir.string(), store_url); !st.ok()) {
+      return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
+    }
+  }
   std::atomic<int64_t> reloj{1'571'000'000'000};
   prep::http::ServicioOpciones o;
   o.data_dir = dir.string();

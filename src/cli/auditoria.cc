@@ -68,7 +68,7 @@ Result<std::vector<Componente>> Componentes(const std::string& data) {
   }
   if (data.empty()) return c;
   // The schema the store in use reports (SQLite's sqlite_master, or PostgreSQL's catalogue).
-  PREP_ASSIGN_OR_RETURN(auto almacen, store::OpenStore(data, ""));
+  PREP_ASSIGN_OR_RETURN(auto almacen, store::OpenStore(data));
   PREP_ASSIGN_OR_RETURN(std::string esquema, almacen->Schema());
   const std::string nombre = fs::exists(fs::path(data) / store::kArchivoAlmacen)
                                  ? std::string("postgresql:events")
@@ -191,7 +191,7 @@ int AuditCompare(const std::string& a, const std::string& b) {
 }
 
 int AuditZero(const std::string& data) {
-  auto st = store::OpenStore(data, "");
+  auto st = store::OpenStore(data);
   if (!st.ok()) return Falla("zero", st.status().message());
   const Status cadena = (*st)->VerifyChain();
   std::map<std::string, int64_t> por_tipo;
@@ -232,7 +232,7 @@ int AuditZero(const std::string& data) {
 int AuditRecompute(const std::string& data, const std::string& solo, const std::string& salida) {
   auto e = CargarEleccion(data);
   if (!e.ok()) return Falla("recompute", e.status().message());
-  auto store = store::OpenStore(data, "");
+  auto store = store::OpenStore(data);
   if (!store.ok()) return Falla("recompute", store.status().message());
   if (Status s = (*store)->VerifyChain(); !s.ok()) return Falla("recompute", s.message());
   const fs::path pub = fs::path(data) / "publicacion";
@@ -409,7 +409,7 @@ int AuditClose(const std::string& data) {
   publish::OpcionesVerificacion ov;
   ov.imagenes = false;  // every image is checked by `prep verify`; the report needs the hashes
   auto verificado = publish::VerificarEspejo(*fuente, ov);
-  auto store = store::OpenStore(data, "");
+  auto store = store::OpenStore(data);
   if (!store.ok()) return Falla("close", store.status().message());
   const Status cadena = (*store)->VerifyChain();
   auto ultimo_seq = (*store)->LastSeq();

@@ -121,13 +121,9 @@ Status Sellar(const std::string& data, const std::string& fuente, const std::str
     if (!out) return Status::IoError(data + "/eleccion.json: cannot write");
   }
   if (!o.store.empty()) {
-    if (!store::EsUrlPostgres(o.store)) {
-      return Status::InvalidArgument("--store '" + o.store +
-                                     "': not a PostgreSQL connection string (postgresql://... "
-                                     "or host=... dbname=...)");
+    if (Status st = store::GuardarAlmacen(data, o.store); !st.ok()) {
+      return Status(st.code(), "--store " + st.message());
     }
-    PREP_RETURN_IF_ERROR(EscribirSecreto(fs::path(data) / store::kArchivoAlmacen, o.store + "\n",
-                                         fs::perms::owner_read | fs::perms::owner_write));
   }
   PREP_ASSIGN_OR_RETURN(auto servicio, AbrirServicio(data));
   auto e = servicio->store().Append(

@@ -163,7 +163,7 @@ int Publish(const std::string& data, bool final, const OpcionesPublicar& publica
   };
   auto e = CargarEleccion(data);
   if (!e.ok()) return fail(e.status());
-  auto store = store::OpenStore(data, "");
+  auto store = store::OpenStore(data);
   if (!store.ok()) return fail(store.status());
   auto reloj = RelojDe(data, e->simulacro);
   if (!reloj.ok()) return fail(reloj.status());

@@ -80,7 +80,7 @@ int Backup(const std::string& data, const std::string& destino) {
   fs::create_directories(destino, ec);
   if (ec)
     return Fallo("prep backup", Status::IoError(destino + ": cannot create: " + ec.message()));
-  auto origen = store::OpenStore(data, "");
+  auto origen = store::OpenStore(data);
   if (!origen.ok()) return Fallo("prep backup", origen.status());
   // The log first, into a new file renamed at the end: a backup cut short
   // leaves the previous respaldo.sqlite whole.
@@ -130,9 +130,10 @@ int Restore(const std::string& origen, const std::string& data, const std::strin
     return Fallo("prep restore", Status::FailedPrecondition(
                                      data + ": not empty; a restore goes into a new folder"));
   }
-  if (!store_url.empty() && !store::EsUrlPostgres(store_url)) {
-    return Fallo("prep restore", Status::InvalidArgument("--store '" + store_url +
-                                                         "': not a PostgreSQL connection string"));
+  // Checked before anything is copied: a bad --store leaves no half-restored folder.
+  if (Status st = store_url.empty() ? Status::Ok() : store::ComprobarUrlAlmacen(store_url);
+      !st.ok()) {
+    return Fallo("prep restore", Status(st.code(), "--store " + st.message()));
   }
   auto respaldo = store::OpenSqliteStore((fs::path(origen) / kLog).string());
   if (!respaldo.ok()) return Fallo("prep restore", respaldo.status());
@@ -146,13 +147,11 @@ int Restore(const std::string& origen, const std::string& data, const std::strin
     return Fallo("prep restore", s);
   }
   if (!store_url.empty()) {
-    std::ofstream out(fs::path(data) / store::kArchivoAlmacen);
-    out << store_url << "\n";
-    out.close();
-    fs::permissions(fs::path(data) / store::kArchivoAlmacen,
-                    fs::perms::owner_read | fs::perms::owner_write, ec);
+    if (Status st = store::GuardarAlmacen(data, store_url); !st.ok()) {
+      return Fallo("prep restore", st);
+    }
   }
-  auto destino = store::OpenStore(data, "");
+  auto destino = store::OpenStore(data);
   if (!destino.ok()) return Fallo("prep restore", destino.status());
   auto r = store::CopiarBitacora(**respaldo, **destino);
   if (!r.ok()) return Fallo("prep restore", r.status());

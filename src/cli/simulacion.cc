@@ -284,7 +284,7 @@ Status EscribirEstado(const std::string& data, const Estado& e) {
 // The latest acta event's time in the log: a resumed night's clock never
 // goes back before it.
 int64_t UltimoInstante(const std::string& data) {
-  auto st = store::OpenStore(data, "");
+  auto st = store::OpenStore(data);
   if (!st.ok()) return 0;
   int64_t ultimo = 0;
   for (int64_t next = 1;;) {
@@ -1056,7 +1056,7 @@ int Simulacro(const OpcionesSimulacro& o) {
   // Every acknowledged step, looked up in the log.
   sim::DatosInforme d;
   {
-    auto st = store::OpenStore(data, "");
+    auto st = store::OpenStore(data);
     if (!st.ok()) return Falla("simulacro", st.status().message());
     const Status cadena = (*st)->VerifyChain();
     d.integridad.cadena_ok = cadena.ok();

@@ -401,7 +401,7 @@ Result<std::unique_ptr<Servicio>> Servicio::Abrir(domain::Catalogo catalogo,
   impl->opciones = std::move(opciones);
   impl->limite_sesion = std::make_unique<LimitadorDeTasa>(impl->opciones.tasa_por_sesion);
   impl->limite_sin_sesion = std::make_unique<LimitadorDeTasa>(impl->opciones.tasa_sin_sesion);
-  PREP_ASSIGN_OR_RETURN(impl->store, store::OpenStore(impl->opciones.data_dir, ""));
+  PREP_ASSIGN_OR_RETURN(impl->store, store::OpenStore(impl->opciones.data_dir));
   impl->diario = std::make_unique<DiarioEnStore>(*impl->store);
   impl->bitacora = std::make_unique<BitacoraEnStore>(*impl->store);
   impl->directorio =

@@ -11,8 +11,11 @@
 // with its predecessor in place (write it), or anything else (refused: the log
 // diverged, and the process must restart and rebuild from what is stored).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -396,29 +399,41 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
   return OpenChainedStore(std::move(backend));
 }
 
-bool EsUrlPostgres(const std::string& s) {
-  return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0 ||
-         s.find("host=") != std::string::npos || s.find("dbname=") != std::string::npos;
+Status ComprobarUrlAlmacen(const std::string& url) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+      url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("'" + url +
+                                 "': not a PostgreSQL connection string (postgresql://... or "
+                                 "host=... dbname=...)");
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, const std::string& url) {
-  if (url.empty()) {
-    const std::string archivo = data_dir + "/" + kArchivoAlmacen;
-    std::ifstream in(archivo);
-    if (!in) return OpenSqliteStore(data_dir + "/prep.sqlite");
-    std::string linea;
-    std::getline(in, linea);
-    while (!linea.empty() && (linea.back() == '\r' || linea.back() == ' ')) linea.pop_back();
-    if (!EsUrlPostgres(linea)) {
-      return Status::InvalidArgument(archivo +
-                                     ": its first line is not a PostgreSQL connection string");
-    }
-    return OpenPostgresStore(linea);
+Status GuardarAlmacen(const std::string& data_dir, const std::string& url) {
+  PREP_RETURN_IF_ERROR(ComprobarUrlAlmacen(url));
+  const std::string archivo = data_dir + "/" + kArchivoAlmacen;
+  const int fd = ::open(archivo.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError(archivo + ": cannot create: " + std::strerror(errno));
+  const std::string linea = url + "\n";
+  const bool escrito =
+      ::write(fd, linea.data(), linea.size()) == static_cast<ssize_t>(linea.size());
+  const bool cerrado = ::close(fd) == 0;
+  if (!escrito || !cerrado) return Status::IoError(archivo + ": cannot write");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir) {
+  const std::string archivo = data_dir + "/" + kArchivoAlmacen;
+  std::ifstream in(archivo);
+  if (!in) return OpenSqliteStore(data_dir + "/prep.sqlite");
+  std::string linea;
+  std::getline(in, linea);
+  while (!linea.empty() && (linea.back() == '\r' || linea.back() == ' ')) linea.pop_back();
+  if (Status st = ComprobarUrlAlmacen(linea); !st.ok()) {
+    return Status::InvalidArgument(archivo +
+                                   ": its first line is not a PostgreSQL connection string");
   }
-  if (EsUrlPostgres(url)) return OpenPostgresStore(url);
-  return Status::InvalidArgument("--store '" + url +
-                                 "': not a PostgreSQL connection string (postgresql://... or "
-                                 "host=... dbname=...); leave it out for DATA/prep.sqlite");
+  return OpenPostgresStore(linea);
 }
 
 }  // namespace prep::store

@@ -107,13 +107,16 @@ struct PgOptions {
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const PgOptions& options = {});
 
-// The store of an election's data folder: `url` when given (a PostgreSQL
-// connection string; anything else is refused with a message), else the one
-// named in DATA_DIR/almacen (written by `prep init --store`), else
-// DATA_DIR/prep.sqlite.
+// The store of an election's data folder: the PostgreSQL database named in
+// DATA_DIR/almacen (GuardarAlmacen), else DATA_DIR/prep.sqlite.
 inline constexpr char kArchivoAlmacen[] = "almacen";
-Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, const std::string& url);
-bool EsUrlPostgres(const std::string& s);
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir);
+// OK for a PostgreSQL connection string (postgresql://... or host=... dbname=...);
+// otherwise InvalidArgument, naming it.
+Status ComprobarUrlAlmacen(const std::string& url);
+// Checks `url`, then writes it to DATA_DIR/almacen, created owner-only (it may
+// hold a password): `prep init --store`, `prep restore --store`.
+Status GuardarAlmacen(const std::string& data_dir, const std::string& url);
 
 struct ResumenCopia {
   int64_t eventos = 0;

@@ -302,12 +302,21 @@ TEST(PostgresStoreTest, UnreachableServerIsAClearErrorAfterItsRetries) {
 }
 
 TEST(PostgresStoreTest, OpenStoreChoosesByConnectionString) {
-  EXPECT_TRUE(EsUrlPostgres("postgresql://prep@127.0.0.1:5432,127.0.0.1:5433/prep"));
-  EXPECT_TRUE(EsUrlPostgres("host=/tmp dbname=prep"));
-  EXPECT_FALSE(EsUrlPostgres("/var/lib/prep"));
-  auto s = OpenStore("/tmp", "mysql://x");
+  EXPECT_TRUE(ComprobarUrlAlmacen("postgresql://prep@127.0.0.1:5432,127.0.0.1:5433/prep").ok());
+  EXPECT_TRUE(ComprobarUrlAlmacen("host=/tmp dbname=prep").ok());
+  EXPECT_FALSE(ComprobarUrlAlmacen("/var/lib/prep").ok());
+  // A bad connection string is refused and nothing is written.
+  const fs::path dir = fs::temp_directory_path() / ("prep_almacen_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const Status s = GuardarAlmacen(dir.string(), "mysql://x");
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(dir / kArchivoAlmacen));
+  // A good one is written, owner-only.
+  ASSERT_TRUE(GuardarAlmacen(dir.string(), "host=/nonexistent/prep dbname=prep").ok());
+  EXPECT_EQ(fs::status(dir / kArchivoAlmacen).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  fs::remove_all(dir);
 }
 
 // An outage longer than the retry window. A commit that gives up fails that
