@@ -30,8 +30,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::Acopiar;
 using testing::Fetch;
 using testing::kPassword;
+using testing::Login;
 using testing::RunWithStdin;
 using testing::ServerProcess;
 
@@ -58,44 +60,15 @@ void Preparar(const std::string& data, const std::string& store) {
                        " --admin admin" + (store.empty() ? "" : " --store '" + store + "'"),
                    kPassword + "\\n"),
       0);
-  for (auto [u, rol, sitio] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"acopio", "acopiador", "CATD01"},
-           {"digi", "digitalizador", "CATD01"},
-           {"ana", "capturista", "CATD01"},
-           {"beto", "capturista", "CATD01"},
-           {"coord", "coordinador", "CCV"}}) {
-    ASSERT_EQ(
-        RunWithStdin("users add --data " + data + " --como admin " + u + " " + rol + " " + sitio,
-                     kPassword + "\\n" + kPassword + "\\n"),
-        0);
-  }
-}
-
-std::string Login(uint16_t port, const std::string& u) {
-  auto r =
-      Fetch(port, "POST", "/api/v1/sesiones", json{{"usuario", u}, {"password", kPassword}}.dump());
-  return r.status == 201 ? json::parse(r.body)["token"].get<std::string>() : std::string();
-}
-
-// Acopio and image of each acta (the captures need them).
-void Acopiar(uint16_t port, const std::vector<std::pair<std::string, json>>& actas) {
-  const std::string ta = Login(port, "acopio");
-  const std::string td = Login(port, "digi");
-  for (const auto& [clave, _] : actas) {
-    ASSERT_EQ(Fetch(port, "POST", "/api/v1/actas/" + clave + "/acopio", "{}",
-                    {{"Authorization", "Bearer " + ta}, {"Idempotency-Key", "a-" + clave}})
-                  .status,
-              201);
-    ASSERT_EQ(
-        Fetch(port, "POST", "/api/v1/actas/" + clave + "/imagenes", testing::PngDePrueba(clave),
-              {{"Authorization", "Bearer " + td}, {"Idempotency-Key", "i-" + clave}})
-            .status,
-        201);
-  }
+  ASSERT_TRUE(testing::AgregarUsuarios(data, {{"acopio", "acopiador", "CATD01"},
+                                              {"digi", "digitalizador", "CATD01"},
+                                              {"ana", "capturista", "CATD01"},
+                                              {"beto", "capturista", "CATD01"},
+                                              {"coord", "coordinador", "CCV"}}));
 }
 
 std::vector<store::Event> Eventos(const std::string& data) {
-  auto st = store::OpenStore(data, "");
+  auto st = store::OpenStore(data);
   EXPECT_TRUE(st.ok()) << st.status().message();
   if (!st.ok()) return {};
   EXPECT_TRUE((*st)->VerifyChain().ok());
@@ -120,13 +93,13 @@ class Carpeta {
 TEST(RestoreDrill, OnlineBackupRestoresIntoSqliteAndPostgres) {
   Carpeta dir("prep_respaldo");
   const std::string data = dir / "data";
-  Preparar(data, "");
+  ASSERT_NO_FATAL_FAILURE(Preparar(data, ""));
   const auto actas = testing::ActasDeQroo(40);
   ASSERT_EQ(actas.size(), 40u);
   const uint16_t port = testing::FreePort();
   ServerProcess server(data, port, {"--tasa-por-sesion", "0"});
   ASSERT_TRUE(server.Start());
-  Acopiar(port, actas);
+  ASSERT_NO_FATAL_FAILURE(Acopiar(port, actas));
   // Captures go on while the backup is taken: it must be a consistent cut.
   std::atomic<bool> fin{false};
   std::thread capturista([&] {
@@ -299,12 +272,12 @@ TEST(Failover, SigkillOfThePrimaryUnderCaptureLoadLosesNothingAcknowledged) {
 
   Carpeta dir("prep_conmuta");
   const std::string data = dir / "data";
-  Preparar(data, url);
+  ASSERT_NO_FATAL_FAILURE(Preparar(data, url));
   const auto actas = testing::ActasDeQroo(150);
   const uint16_t port = testing::FreePort();
   ServerProcess server(data, port, {"--tasa-por-sesion", "0"});
   ASSERT_TRUE(server.Start(30000));
-  Acopiar(port, actas);
+  ASSERT_NO_FATAL_FAILURE(Acopiar(port, actas));
   // A corte published before the failure: the public site must keep serving it.
   const std::string tc = Login(port, "coord");
   ASSERT_EQ(Fetch(port, "POST", "/api/v1/cortes", "{}",

@@ -33,15 +33,10 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
                 "init --from-prep-csv " + testing::kQrooZip + " --data " + data + " --admin admin",
                 kPassword + "\\n"),
             0);
-  for (auto [u, rol] : std::vector<std::pair<std::string, std::string>>{{"acopio", "acopiador"},
-                                                                        {"digi", "digitalizador"},
-                                                                        {"ana", "capturista"},
-                                                                        {"beto", "capturista"}}) {
-    ASSERT_EQ(
-        RunWithStdin("users add --data " + data + " --como admin " + u + " " + rol + " CATD01",
-                     kPassword + "\\n" + kPassword + "\\n"),
-        0);
-  }
+  ASSERT_TRUE(testing::AgregarUsuarios(data, {{"acopio", "acopiador", "CATD01"},
+                                              {"digi", "digitalizador", "CATD01"},
+                                              {"ana", "capturista", "CATD01"},
+                                              {"beto", "capturista", "CATD01"}}));
   // The actas to capture, with their real cells.
   const auto actas = testing::ActasDeQroo(120);
   ASSERT_EQ(actas.size(), 120u);
@@ -49,25 +44,8 @@ TEST(Crash, SigkillDuringCapturesLosesNothingAcknowledged) {
   const uint16_t port = testing::FreePort();
   ServerProcess server(data, port);
   ASSERT_TRUE(server.Start()) << "prep serve did not start";
-  auto login = [&](const std::string& u) {
-    auto r = Fetch(port, "POST", "/api/v1/sesiones",
-                   json{{"usuario", u}, {"password", kPassword}}.dump());
-    return r.status == 201 ? json::parse(r.body)["token"].get<std::string>() : std::string();
-  };
-  // Acopio and image first (not under crashes).
-  const std::string t_acopio = login("acopio");
-  const std::string t_digi = login("digi");
-  for (const auto& [clave, _] : actas) {
-    ASSERT_EQ(Fetch(port, "POST", "/api/v1/actas/" + clave + "/acopio", "{}",
-                    {{"Authorization", "Bearer " + t_acopio}, {"Idempotency-Key", "a-" + clave}})
-                  .status,
-              201);
-    ASSERT_EQ(
-        Fetch(port, "POST", "/api/v1/actas/" + clave + "/imagenes", testing::PngDePrueba(clave),
-              {{"Authorization", "Bearer " + t_digi}, {"Idempotency-Key", "i-" + clave}})
-            .status,
-        201);
-  }
+  auto login = [&](const std::string& u) { return testing::Login(port, u); };
+  ASSERT_NO_FATAL_FAILURE(testing::Acopiar(port, actas));  // not under crashes
 
   std::mutex mu;
   std::set<std::pair<std::string, std::string>> acknowledged;  // (usuario, key)

@@ -3,10 +3,12 @@
 // (started, SIGKILLed, restarted) and real actas of QROO 2019 to capture.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,6 +19,7 @@
 #include "formats/prep_database.h"
 #include "formats/source.h"
 #include "http/client.h"
+#include "imagen_de_prueba.h"
 
 namespace prep::testing {
 
@@ -34,6 +37,43 @@ inline uint16_t FreePort() {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return a.local_endpoint().port();
+}
+
+// `prep users add` (as admin) for each {nombre, rol, sitio}; false at the first that fails.
+inline bool AgregarUsuarios(const std::string& data,
+                            const std::vector<std::array<std::string, 3>>& usuarios) {
+  for (const auto& [u, rol, sitio] : usuarios) {
+    if (RunWithStdin("users add --data " + data + " --como admin " + u + " " + rol + " " + sitio,
+                     kPassword + "\\n" + kPassword + "\\n") != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A session token, or "" when the login is refused.
+inline std::string Login(uint16_t port, const std::string& u) {
+  auto r = Fetch(port, "POST", "/api/v1/sesiones",
+                 nlohmann::json{{"usuario", u}, {"password", kPassword}}.dump());
+  return r.status == 201 ? nlohmann::json::parse(r.body)["token"].get<std::string>()
+                         : std::string();
+}
+
+// Acopio (by "acopio") and an image (by "digi") of each acta: the captures need them.
+inline void Acopiar(uint16_t port,
+                    const std::vector<std::pair<std::string, nlohmann::json>>& actas) {
+  const std::string ta = Login(port, "acopio");
+  const std::string td = Login(port, "digi");
+  for (const auto& [clave, _] : actas) {
+    ASSERT_EQ(Fetch(port, "POST", "/api/v1/actas/" + clave + "/acopio", "{}",
+                    {{"Authorization", "Bearer " + ta}, {"Idempotency-Key", "a-" + clave}})
+                  .status,
+              201);
+    ASSERT_EQ(Fetch(port, "POST", "/api/v1/actas/" + clave + "/imagenes", PngDePrueba(clave),
+                    {{"Authorization", "Bearer " + td}, {"Idempotency-Key", "i-" + clave}})
+                  .status,
+              201);
+  }
 }
 
 class ServerProcess {
