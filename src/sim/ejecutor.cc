@@ -341,6 +341,11 @@ Result<Resultado> Ejecutor::Ejecutar(const Guion& g) {
       std::optional<http::RespuestaHttp> respuesta;
       std::string rechazo;
       bool soltar = tirar(fallas.soltadas);
+      auto encabezados = [&](const std::string& token) {
+        return http::Encabezados{{"Authorization", "Bearer " + token},
+                                 {"Idempotency-Key", clave_idem},
+                                 {"Content-Type", s.content_type}};
+      };
       while (!*parar) {
         auto token = sesiones.Token(rapido, usuario);
         if (!token.ok()) {
@@ -351,9 +356,7 @@ Result<Resultado> Ejecutor::Ejecutar(const Guion& g) {
           }
           break;
         }
-        const http::Encabezados h = {{"Authorization", "Bearer " + *token},
-                                     {"Idempotency-Key", clave_idem},
-                                     {"Content-Type", s.content_type}};
+        const http::Encabezados h = encabezados(*token);
         ++intentos;
         if (soltar) {
           soltar = false;
@@ -386,16 +389,14 @@ Result<Resultado> Ejecutor::Ejecutar(const Guion& g) {
           // The session may expire between the step and its duplicate (12 h
           // of simulated time pass in minutes): the terminal logs in again and
           // the repeat, under the same Idempotency-Key, must still be known.
-          http::Encabezados hd = h;
           std::string token_dup = *token;
           for (int vez = 0; vez < 3 && !*parar; ++vez) {
-            auto otra = cliente.Enviar("POST", s.target, s.body, hd);
+            auto otra = cliente.Enviar("POST", s.target, s.body, encabezados(token_dup));
             if (otra.ok() && otra->status == 401) {
               sesiones.Olvidar(usuario, token_dup);
               auto nuevo = sesiones.Token(rapido, usuario);
               if (!nuevo.ok()) break;
               token_dup = *nuevo;
-              hd[0] = {"Authorization", "Bearer " + token_dup};
               continue;
             }
             if (otra.ok() && otra->status != 200) {
