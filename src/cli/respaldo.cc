@@ -108,7 +108,13 @@ int Backup(const std::string& data, const std::string& destino) {
                            {"ultimo_hash", resumen.ultimo_hash},
                            {"archivos", c.archivos},
                            {"bytes", c.bytes}};
-  std::ofstream(fs::path(destino) / kManifiesto) << j.dump(2) << "\n";
+  {
+    std::ofstream out(fs::path(destino) / kManifiesto);
+    out << j.dump(2) << "\n";
+    if (!out) {
+      return Fallo("prep backup", Status::IoError(destino + "/" + kManifiesto + ": cannot write"));
+    }
+  }
   std::cout << "prep backup: " << resumen.eventos << " eventos (último hash "
             << resumen.ultimo_hash.substr(0, 16) << "…), " << c.archivos << " archivos ("
             << c.nuevos << " nuevos) en " << destino << "; " << Segundos(t0) << " s\n";
@@ -119,7 +125,8 @@ int Restore(const std::string& origen, const std::string& data, const std::strin
   const auto t0 = std::chrono::steady_clock::now();
   std::ifstream m(fs::path(origen) / kManifiesto);
   const auto j = nlohmann::json::parse(m, nullptr, false);
-  if (!j.is_object() || !j.contains("eventos") || !j.contains("ultimo_hash")) {
+  if (!j.is_object() || !j.contains("eventos") || !j["eventos"].is_number_integer() ||
+      !j.contains("ultimo_hash") || !j["ultimo_hash"].is_string()) {
     return Fallo(
         "prep restore",
         Status::InvalidArgument(origen + "/" + kManifiesto +

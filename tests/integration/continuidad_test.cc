@@ -167,6 +167,19 @@ TEST(RestoreDrill, OnlineBackupRestoresIntoSqliteAndPostgres) {
               std::string::npos)
         << manifiesto;
   }
+  // A manifest whose fields have the wrong type is refused with a message, not a crash.
+  {
+    const std::string malo = dir / "respaldo_malo";
+    fs::create_directories(malo);
+    std::ofstream(malo + "/respaldo.json") << R"({"eventos": "muchos", "ultimo_hash": 7})";
+    int rc = 0;
+    const std::string salida = Salida(std::string(PREP_BINARY) + " restore --from " + malo +
+                                          " --data " + (dir / "nunca") + " 2>&1",
+                                      &rc);
+    EXPECT_EQ(WEXITSTATUS(rc), 2) << salida;
+    EXPECT_NE(salida.find("not a backup's manifest"), std::string::npos) << salida;
+    EXPECT_FALSE(fs::exists(dir / "nunca"));
+  }
   // Restoring over a folder in use is refused and changes nothing.
   EXPECT_NE(std::system((std::string(PREP_BINARY) + " restore --from " + (dir / "respaldo") +
                          " --data " + data + " 2>/dev/null")
