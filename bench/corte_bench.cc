@@ -386,6 +386,9 @@ int main(int argc, char** argv) {
         "raw %zu files %.4f s\n",
         run + 1, t_armar.back(), t_publicar.back(), user_publicar.back(), sys_publicar.back(),
         t_uno.back(), archivos, t_muchos.back());
+    std::printf("  steps:");
+    for (const auto& [nombre, s] : r->etapas) std::printf(" %s %.4f", nombre.c_str(), s);
+    std::printf("\n");
     std::fflush(stdout);
   }
   // Nothing is removed until every run is done: on ext4 without a journal (the

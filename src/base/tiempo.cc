@@ -39,9 +39,19 @@ FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos) {
   return f;
 }
 
-std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
-  const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
-  char buf[48];
+namespace {
+
+// `n` decimal digits of 0 <= v < 10^n, zero-padded.
+char* Digitos(char* p, int v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
+std::string FormatearConSnprintf(const FechaHora& f, int offset_minutos, FormatoFecha formato) {
+  char buf[96];
   switch (formato) {
     case FormatoFecha::kIso:
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", f.anio, f.mes, f.dia, f.hora,
@@ -72,6 +82,92 @@ std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha form
     }
   }
   return buf;
+}
+
+}  // namespace
+
+void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
+  const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
+  if (f.anio < 0 || f.anio > 9999 || a / 60 > 99) {
+    // Outside what the fixed widths hold: the same fields through snprintf.
+    out += FormatearConSnprintf(f, offset_minutos, formato);
+    return;
+  }
+  // Digits written straight into the buffer: a national corte formats a few
+  // million dates, and snprintf was a visible share of its time.
+  char buf[32];
+  char* p = buf;
+  auto fecha = [&](char sep, bool dia_primero) {
+    if (dia_primero) {
+      p = Digitos(p, f.dia, 2);
+      *p++ = sep;
+      p = Digitos(p, f.mes, 2);
+      *p++ = sep;
+      p = Digitos(p, f.anio, 4);
+    } else {
+      p = Digitos(p, f.anio, 4);
+      *p++ = sep;
+      p = Digitos(p, f.mes, 2);
+      *p++ = sep;
+      p = Digitos(p, f.dia, 2);
+    }
+  };
+  auto hora = [&](bool segundos) {
+    p = Digitos(p, f.hora, 2);
+    *p++ = ':';
+    p = Digitos(p, f.minuto, 2);
+    if (segundos) {
+      *p++ = ':';
+      p = Digitos(p, f.segundo, 2);
+    }
+  };
+  switch (formato) {
+    case FormatoFecha::kIso:
+      fecha('-', false);
+      *p++ = ' ';
+      hora(true);
+      break;
+    case FormatoFecha::kDiaMesAnio:
+      fecha('/', true);
+      *p++ = ' ';
+      hora(true);
+      break;
+    case FormatoFecha::kCorteQroo:
+      fecha('/', false);
+      *p++ = ' ';
+      hora(false);
+      break;
+    case FormatoFecha::kCorteIne:
+      fecha('/', true);
+      *p++ = ' ';
+      hora(false);
+      break;
+    case FormatoFecha::kIdCorte:
+      p = Digitos(p, f.anio, 4);
+      p = Digitos(p, f.mes, 2);
+      p = Digitos(p, f.dia, 2);
+      *p++ = '_';
+      p = Digitos(p, f.hora, 2);
+      p = Digitos(p, f.minuto, 2);
+      break;
+    case FormatoFecha::kIso8601:
+      fecha('-', false);
+      *p++ = 'T';
+      hora(true);
+      *p++ = offset_minutos < 0 ? '-' : '+';
+      p = Digitos(p, a / 60, 2);
+      *p++ = ':';
+      p = Digitos(p, a % 60, 2);
+      break;
+  }
+  out.append(buf, p);
+}
+
+std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  std::string out;
+  AnadirFecha(out, utc_ms, offset_minutos, formato);
+  return out;
 }
 
 std::string EtiquetaOffset(int offset_minutos) {

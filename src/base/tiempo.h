@@ -32,6 +32,8 @@ enum class FormatoFecha {
 };
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato);
+// The same, appended to `out` (no allocation of its own).
+void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato);
 // "(UTC-5)", "(UTC-5:30)", "(UTC)".
 std::string EtiquetaOffset(int offset_minutos);
 

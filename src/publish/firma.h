@@ -5,6 +5,7 @@
 // Thread-safety: pure functions (libsodium is initialised once, thread-safely).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ bool FirmaValida(std::string_view mensaje, const std::string& firma_hex,
 // Hex SHA-256 of the Merkle tree whose leaves are `registros`, in order; the
 // SHA-256 of the empty string for none (RFC 6962 §2.1).
 std::string RaizMerkle(const std::vector<std::string_view>& registros);
+// The same in two steps, for a caller that keeps the leaf hashes (the change
+// list compares them between cortes).
+using HuellaMerkle = std::array<unsigned char, 32>;
+HuellaMerkle HojaMerkle(std::string_view registro);  // SHA-256(0x00 || registro)
+std::string RaizMerkleDeHojas(std::vector<HuellaMerkle> hojas);
 
 std::string Hex(std::string_view bytes);
 // nullopt for odd length or a character other than 0-9a-f: only the lower-case

@@ -6,16 +6,23 @@
 // Thread-safety: a value.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "base/tiempo.h"
 
 namespace prep::publish {
 
 class JsonTexto {
  public:
+  JsonTexto() = default;
+  // Appends to `inicio` (Tomar gives it back): many records into one buffer.
+  explicit JsonTexto(std::string inicio) : out_(std::move(inicio)) {}
+
   void AbrirObjeto() { Abrir('{'); }
   void CerrarObjeto() { Cerrar('}'); }
   void AbrirLista() { Abrir('['); }
@@ -32,7 +39,15 @@ class JsonTexto {
   }
   void Entero(int64_t v) {
     Separar();
-    out_ += std::to_string(v);
+    char b[24];
+    out_.append(b, std::to_chars(b, b + sizeof b, v).ptr);
+  }
+  // A date as a JSON string (base/tiempo.h formats, no escaping needed).
+  void Fecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+    Separar();
+    out_ += '"';
+    AnadirFecha(out_, utc_ms, offset_minutos, formato);
+    out_ += '"';
   }
   void Booleano(bool v) {
     Separar();
@@ -50,45 +65,54 @@ class JsonTexto {
   std::string Tomar() { return std::move(out_); }
 
  private:
+  // Containers nest at most 64 deep (ours: 4); bit k of `con_elementos_` says
+  // whether the container at depth k already holds an element.
   void Abrir(char c) {
     Separar();
     out_ += c;
-    primero_.push_back(true);
+    if (profundidad_ == 64) std::abort();
+    ++profundidad_;
+    con_elementos_ &= ~Bit();
   }
   void Cerrar(char c) {
     out_ += c;
-    primero_.pop_back();
+    --profundidad_;
   }
+  uint64_t Bit() const { return uint64_t{1} << (profundidad_ - 1); }
   // A comma before every element but the first of its container, none after a key.
   void Separar() {
     if (tras_clave_) {
       tras_clave_ = false;
       return;
     }
-    if (primero_.empty()) return;
-    if (!primero_.back()) out_ += ',';
-    primero_.back() = false;
+    if (profundidad_ == 0) return;
+    if (con_elementos_ & Bit()) out_ += ',';
+    con_elementos_ |= Bit();
   }
   void Escapar(std::string_view s) {
     out_ += '"';
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
+    size_t desde = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c != '"' && c != '\\' && c >= 0x20) continue;
+      out_.append(s.data() + desde, i - desde);  // the run that needs no escaping, at once
+      desde = i + 1;
       if (c == '"' || c == '\\') {
         out_ += '\\';
-        out_ += ch;
-      } else if (c < 0x20) {
+        out_ += s[i];
+      } else {
         char b[8];
         std::snprintf(b, sizeof b, "\\u%04x", c);
         out_ += b;
-      } else {
-        out_ += ch;
       }
     }
+    out_.append(s.data() + desde, s.size() - desde);
     out_ += '"';
   }
 
   std::string out_;
-  std::vector<bool> primero_;
+  uint64_t con_elementos_ = 0;
+  int profundidad_ = 0;
   bool tras_clave_ = false;
 };
 

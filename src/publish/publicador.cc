@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "base/tiempo.h"
@@ -84,6 +86,17 @@ std::string Gzip(std::string_view in) {
   return out;
 }
 
+// Per-sección files get no .gz sibling: a national corte has ~70,000 of each
+// kind, small (a few KB), and their siblings were ~350 MB, 140,000 files and
+// most of the gzip time of a corte; a server may still compress them on the
+// fly (deploy/nginx/prep.conf does). Every page above them keeps its sibling.
+bool EsTexto(std::string_view ruta);
+bool ConGzip(std::string_view ruta, size_t bytes) {
+  if (bytes < 256 || bytes > kMaxBytesGzip) return false;
+  if (ruta.starts_with("secciones/") || ruta.starts_with("datos/secciones/")) return false;
+  return EsTexto(ruta);
+}
+
 bool EsTexto(std::string_view ruta) {
   for (std::string_view ext : {".html", ".json", ".jsonl", ".css", ".js", ".txt", ".csv"}) {
     if (ruta.size() > ext.size() && ruta.substr(ruta.size() - ext.size()) == ext) return true;
@@ -107,7 +120,7 @@ class Carpeta {
     PREP_RETURN_IF_ERROR(EscribirArchivo(p, bytes));
     archivos_.push_back({ruta, bytes.size(), store::Sha256Hex(bytes)});
     bytes_ += bytes.size();
-    if (gzip_ && EsTexto(ruta) && bytes.size() >= 256 && bytes.size() <= kMaxBytesGzip) {
+    if (gzip_ && ConGzip(ruta, bytes.size())) {
       const std::string gz = Gzip(bytes);
       PREP_RETURN_IF_ERROR(EscribirArchivo(raiz_.string() + "/" + ruta + ".gz", gz));
       archivos_.push_back({ruta + ".gz", gz.size(), store::Sha256Hex(gz)});
@@ -143,6 +156,22 @@ class Carpeta {
 
 std::string Fecha(int64_t ms, int offset) {
   return FormatearFecha(ms, offset, FormatoFecha::kIso8601);
+}
+
+// The votes of an acta as captured: a count, "ILEGIBLE", "SIN DATO", or null
+// where the column does not run.
+void Votos(JsonTexto& j, const ActaPublicada& a) {
+  j.AbrirLista();
+  for (size_t i = 0; i < a.votos.size(); ++i) {
+    if (i < a.aplica.size() && a.aplica[i] == 0) {
+      j.Nulo();
+    } else if (a.votos[i].kind == domain::CaptureKind::kCount) {
+      j.Entero(a.votos[i].count);
+    } else {
+      j.Texto(a.votos[i].kind == domain::CaptureKind::kIlegible ? "ILEGIBLE" : "SIN DATO");
+    }
+  }
+  j.CerrarLista();
 }
 
 // Numbers of a level: the 13 summary fields by name (percentages as exact
@@ -225,6 +254,43 @@ const domain::LevelTally& TallyDe(const Mapa& m, const K& k) {
   return it == m.end() ? kVacio : it->second;
 }
 
+// An acta in its sección's file: its results and the SHA-256 of its image.
+// The full record (image path, origin, times, cotejo) is its line of
+// actas.jsonl; repeating it here doubled the acta bytes of every corte.
+void ActaDeSeccion(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
+  const domain::Catalogo& cat = corte.catalogo();
+  const domain::Acta& acta = cat.actas[*a.acta_index];
+  const domain::Casilla& c = cat.casillas[acta.casilla_index];
+  j.AbrirObjeto();
+  j.Clave("clave_acta");
+  j.Texto(a.clave_acta);
+  j.Clave("clave_casilla");
+  j.Texto(c.id.Clave());
+  j.Clave("tipo_acta");
+  j.Texto(acta.id.tipo_acta);
+  j.Clave("lista_nominal");
+  j.Entero(c.lista_nominal);
+  j.Clave("estado");
+  j.Texto(EstadoActa(a));
+  if (a.capturada) {
+    j.Clave("observaciones");
+    j.Texto(a.clasificacion.observaciones.ToString());
+    if (a.clasificacion.observaciones.Has(domain::Observacion::kSinActa)) {
+      j.Clave("motivo_sin_acta");
+      j.Entero(static_cast<int>(a.clasificacion.sin_acta_motivo));
+    }
+    j.Clave("total_votos_calculado");
+    j.Entero(a.clasificacion.total_votos_calculado);
+    j.Clave("votos");
+    Votos(j, a);
+  }
+  if (!a.sha256.empty()) {
+    j.Clave("sha256_imagen");
+    j.Texto(a.sha256);
+  }
+  j.CerrarObjeto();
+}
+
 }  // namespace
 
 std::string_view EstadoActa(const ActaPublicada& a) {
@@ -233,10 +299,10 @@ std::string_view EstadoActa(const ActaPublicada& a) {
   return a.clasificacion.contabilizada ? "contabilizada" : "no_contabilizada";
 }
 
-std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
+void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicada& a) {
   const domain::Catalogo& cat = corte.catalogo();
   const int off = corte.info.offset_minutos;
-  JsonTexto j;
+  JsonTexto j(std::move(out));
   j.AbrirObjeto();
   j.Clave("clave_acta");
   j.Texto(a.clave_acta);
@@ -266,17 +332,7 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
     j.Clave("total_votos_calculado");
     j.Entero(a.clasificacion.total_votos_calculado);
     j.Clave("votos");
-    j.AbrirLista();
-    for (size_t i = 0; i < a.votos.size(); ++i) {
-      if (i < a.aplica.size() && a.aplica[i] == 0) {
-        j.Nulo();
-      } else if (a.votos[i].kind == domain::CaptureKind::kCount) {
-        j.Entero(a.votos[i].count);
-      } else {
-        j.Texto(a.votos[i].kind == domain::CaptureKind::kIlegible ? "ILEGIBLE" : "SIN DATO");
-      }
-    }
-    j.CerrarLista();
+    Votos(j, a);
   }
   if (!a.sha256.empty()) {
     j.Clave("imagen");
@@ -284,7 +340,13 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
     j.Clave("sha256");
     j.Texto(a.sha256);
     j.Clave("ruta");
-    j.Texto("/imagenes/" + a.sha256 + (a.extension_imagen.empty() ? "" : "." + a.extension_imagen));
+    std::string ruta = "/imagenes/";
+    ruta += a.sha256;
+    if (!a.extension_imagen.empty()) {
+      ruta += '.';
+      ruta += a.extension_imagen;
+    }
+    j.Texto(ruta);
     j.Clave("origen");
     j.Texto(a.origen);
     j.Clave("digitalizacion");
@@ -300,14 +362,20 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
         std::pair{"hora_verificacion", a.hora_verificacion_ms}}) {
     if (ms == 0) continue;
     j.Clave(nombre);
-    j.Texto(Fecha(ms, off));
+    j.Fecha(ms, off, FormatoFecha::kIso8601);
   }
   if (a.cotejada) {
     j.Clave("cotejada");
     j.Entero(*a.cotejada);
   }
   j.CerrarObjeto();
-  return j.Tomar();
+  out = j.Tomar();
+}
+
+std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
+  std::string out;
+  AnadirRegistroActa(out, corte, a);
+  return out;
 }
 
 Result<std::unique_ptr<Publicador>> Publicador::Abrir(OpcionesPublicador o) {
@@ -362,7 +430,7 @@ Status Publicador::Cargar() {
       if (r.is_discarded()) continue;
       Anterior& a = anteriores_[r.value("clave_acta", "")];
       a.estado = r.value("estado", "");
-      a.sha256_registro = store::Sha256Hex(linea);
+      a.hoja = HojaMerkle(linea);
     }
   }
   return Status::Ok();
@@ -395,6 +463,14 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   if (ec) return Status::IoError(tmp.string() + ": cannot create: " + ec.message());
   Carpeta carpeta(tmp, o_.gzip);
   const int off = info.offset_minutos;
+  std::vector<std::pair<std::string, double>> etapas;
+  auto inicio_etapa = std::chrono::steady_clock::now();
+  auto etapa = [&](std::string nombre) {
+    const auto ahora = std::chrono::steady_clock::now();
+    etapas.emplace_back(std::move(nombre),
+                        std::chrono::duration<double>(ahora - inicio_etapa).count());
+    inicio_etapa = ahora;
+  };
 
   // The database zip first: the site shows its hash.
   std::string sha256_zip;
@@ -411,25 +487,36 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     PREP_RETURN_IF_ERROR(
         carpeta.Escribir(nombres.zip + ".sha256", sha256_zip + "  " + nombres.zip + "\n"));
   }
+  etapa("zip");
 
   // The acta records: the Merkle leaves, the sección files and the change list.
+  // All in one buffer (one allocation for 280 MB at national scale), each
+  // record found by where it starts.
   const domain::Catalogo& cat = corte.catalogo();
-  std::vector<std::string> registros;
-  registros.reserve(corte.actas.size());
   std::string jsonl;
+  jsonl.reserve(corte.actas.size() * 600);
+  std::vector<size_t> inicio_registro;
+  inicio_registro.reserve(corte.actas.size() + 1);
   for (const ActaPublicada& a : corte.actas) {
-    registros.push_back(RegistroActa(corte, a));
-    jsonl += registros.back();
+    inicio_registro.push_back(jsonl.size());
+    AnadirRegistroActa(jsonl, corte, a);
     jsonl += '\n';
   }
-  std::vector<std::string_view> hojas(registros.begin(), registros.end());
-  const std::string raiz_merkle = RaizMerkle(hojas);
+  inicio_registro.push_back(jsonl.size());
+  auto registro = [&](size_t i) {
+    return std::string_view(jsonl).substr(inicio_registro[i],
+                                          inicio_registro[i + 1] - inicio_registro[i] - 1);
+  };
+  std::vector<HuellaMerkle> hojas;
+  hojas.reserve(corte.actas.size());
+  for (size_t i = 0; i < corte.actas.size(); ++i) hojas.push_back(HojaMerkle(registro(i)));
+  const size_t numero_hojas = hojas.size();
+  const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
   PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/actas.jsonl", jsonl));
-  jsonl.clear();
-  jsonl.shrink_to_fit();
-
+  etapa("registros");
   // Change list against the previous corte.
-  std::map<std::string, Anterior> ahora;
+  std::unordered_map<std::string, Anterior> ahora;
+  ahora.reserve(corte.actas.size());
   {
     JsonTexto nuevas, cambios, corregidas;
     nuevas.AbrirLista();
@@ -440,7 +527,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
       const std::string_view estado = EstadoActa(a);
       Anterior& hoy = ahora[a.clave_acta];
       hoy.estado = std::string(estado);
-      hoy.sha256_registro = store::Sha256Hex(registros[i]);
+      hoy.hoja = hojas[i];
       auto antes = anteriores_.find(a.clave_acta);
       const bool estaba = antes != anteriores_.end() && antes->second.estado != "sin_capturar";
       if (!estaba) {
@@ -464,7 +551,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
           cambios.Texto(a.motivo_correccion);
         }
         cambios.CerrarObjeto();
-      } else if (antes->second.sha256_registro != hoy.sha256_registro) {
+      } else if (antes->second.hoja != hoy.hoja) {
         corregidas.AbrirObjeto();
         corregidas.Clave("clave_acta");
         corregidas.Texto(a.clave_acta);
@@ -493,6 +580,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/cambios.json", j.Tomar()));
   }
+  etapa("cambios");
 
   // Per level: entidad, distritos, secciones.
   {
@@ -570,12 +658,14 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     Nivel(j, corte, TallyDe(corte.tally.secciones, s));
     j.Clave("actas");
     j.AbrirLista();
-    for (size_t i : indices) j.Crudo(registros[i]);
+    for (size_t i : indices) ActaDeSeccion(j, corte, corte.actas[i]);
     j.CerrarLista();
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/secciones/" + Cuatro(s) + ".json", j.Tomar()));
   }
-  registros.clear();
+  jsonl.clear();
+  jsonl.shrink_to_fit();
+  etapa("json");
 
   // The public site.
   OpcionesSitio sitio;
@@ -586,6 +676,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     if (escrito.ok()) escrito = carpeta.Escribir(f.ruta, f.contenido);
   }));
   PREP_RETURN_IF_ERROR(escrito);
+  etapa("sitio");
 
   // The images of the actas in this corte (content-addressed: written once).
   if (!o_.carpeta_imagenes.empty()) {
@@ -652,7 +743,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   m.Clave("archivo");
   m.Texto("datos/actas.jsonl");
   m.Clave("hojas");
-  m.Entero(static_cast<int64_t>(hojas.size()));
+  m.Entero(static_cast<int64_t>(numero_hojas));
   m.Clave("raiz");
   m.Texto(raiz_merkle);
   m.CerrarObjeto();
@@ -692,9 +783,11 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   PREP_ASSIGN_OR_RETURN(std::string firma, Firmar(manifest, o_.claves.secreta));
   PREP_RETURN_IF_ERROR(EscribirArchivo(tmp / "manifest.json", manifest));
   PREP_RETURN_IF_ERROR(EscribirArchivo(tmp / "manifest.json.sig", firma + "\n"));
+  etapa("manifiesto");
 
   // Durable, then visible, then current.
   if (o_.durable) PREP_RETURN_IF_ERROR(SincronizarSistema(tmp));
+  etapa("syncfs");
   fs::rename(tmp, destino, ec);
   if (ec) return Status::IoError(destino.string() + ": cannot rename: " + ec.message());
   if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
@@ -751,6 +844,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   r.raiz_merkle = raiz_merkle;
   r.archivos = archivos.size() + 2;
   r.bytes = carpeta.bytes() + manifest.size() + firma.size() + 1;
+  etapa("cambio");
+  r.etapas = std::move(etapas);
   return r;
 }
 

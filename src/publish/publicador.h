@@ -28,6 +28,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -37,7 +39,7 @@
 
 namespace prep::publish {
 
-inline constexpr char kEsquemaCorte[] = "prep-corte/1";
+inline constexpr char kEsquemaCorte[] = "prep-corte/2";
 
 struct OpcionesPublicador {
   std::string raiz;              // PUB; created if missing
@@ -60,6 +62,8 @@ struct CortePublicado {
   std::string raiz_merkle;
   size_t archivos = 0;
   uint64_t bytes = 0;
+  // Wall seconds of each step of Publicar, in order (for corte_bench).
+  std::vector<std::pair<std::string, double>> etapas;
 };
 
 class Publicador {
@@ -83,7 +87,7 @@ class Publicador {
   Status Cargar();
   struct Anterior {
     std::string estado;
-    std::string sha256_registro;
+    HuellaMerkle hoja;  // of its record: a change in any field changes it
   };
   OpcionesPublicador o_;
   std::vector<std::string> indice_;  // JSON objects of index.json, as written
@@ -91,11 +95,13 @@ class Publicador {
   int64_t ultimo_instante_ = 0;
   std::string ultimo_sha256_manifest_;
   bool cerrado_ = false;
-  std::map<std::string, Anterior> anteriores_;  // by CLAVE_ACTA
+  std::unordered_map<std::string, Anterior> anteriores_;  // by CLAVE_ACTA
 };
 
 // The acta's canonical record (one line of datos/actas.jsonl, no newline).
 std::string RegistroActa(const Corte& corte, const ActaPublicada& acta);
+// The same, appended to `out`.
+void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicada& acta);
 // "contabilizada", "no_contabilizada", "sin_capturar" or "fuera_de_catalogo".
 std::string_view EstadoActa(const ActaPublicada& acta);
 

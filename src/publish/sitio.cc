@@ -533,6 +533,20 @@ void Avance(Contexto& ctx, std::string& out, const SummaryBlock& r, Nivel nivel)
   CifraPorcentaje(out, "Actas con inconsistencias", r.Get(F::kPorcentajeActasInconsistencias));
   if (nivel == Nivel::kEntidad)
     Cifra(out, "Actas fuera de catálogo", r.Get(F::kActasFueraCatalogo));
+  if (nivel == Nivel::kSeccion) {
+    // A national PREP has ~70,000 sección pages: the explanations are said once,
+    // on the entidad page, and linked from here.
+    out +=
+        "</dl>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
+        "<a href=\"../index.html#avance\">qué actas se suman</a>.</p>\n</section>\n"
+        "<section aria-labelledby=\"participacion\">\n<h2 id=\"participacion\">Participación "
+        "ciudadana</h2>\n<dl class=\"cifras\">\n";
+    Cifra(out, "Lista nominal de las actas contabilizadas",
+          r.Get(F::kListaNominalActasContabilizadas));
+    CifraPorcentaje(out, "Participación ciudadana", r.Get(F::kPorcentajeParticipacionCiudadana));
+    out += "</dl>\n</section>\n";
+    return;
+  }
   out +=
       "</dl>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada.</strong> Un acta "
       "capturada ya está registrada en el sistema, pero solo se contabiliza (se suma a los "
@@ -910,7 +924,7 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
 
 // A vote cell of one acta.
 void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valores) {
-  out += "<td class=\"n\">";
+  out += "<td>";
   const bool aplica = a.aplica.empty() || (col < a.aplica.size() && a.aplica[col]);
   if (!con_valores || !aplica || col >= a.votos.size()) {
     out += "—";
@@ -981,8 +995,15 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
   Avance(ctx, out, domain::Summarize(t.counts, corte.Ajustes()), Nivel::kSeccion);
   std::string ambito = "en la sección ";
   Relleno(ambito, s.seccion, 4);
-  VotosDeNivel(out, FilasPorColumna(ctx.cat, t, d.etiquetas, columnas),
-               FilasPorCandidatura(t, d.grupos), ambito, false);
+  // Only the column table here (sigla without the long name, which the distrito
+  // page gives, as it gives the votes by candidatura): this page is for finding
+  // one casilla, and there are tens of thousands of them in a corte.
+  std::vector<FilaVotos> por_columna = FilasPorColumna(ctx.cat, t, d.etiquetas, columnas);
+  for (FilaVotos& f : por_columna) f.larga = {};
+  Votos(out, por_columna, "votos", "Votos por partido político, combinación y candidatura",
+        "Votos de las actas contabilizadas de la sección, columna por columna como las publica la "
+        "base de datos.",
+        ambito, false);
 
   out +=
       "<section aria-labelledby=\"actas\">\n<h2 id=\"actas\">Actas por casilla</h2>\n<p>Una fila "
@@ -1017,7 +1038,7 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
     out += "</td><td>";
     const std::string& obs = a.capturada ? ctx.Observaciones(a.clasificacion) : std::string();
     out += obs.empty() ? "—" : obs;
-    out += "</td><td class=\"n\">";
+    out += "</td><td>";
     if (casilla.IsEspecial()) {
       out += "<abbr title=\"casilla especial: sin lista nominal\">—</abbr>";
     } else {
@@ -1025,35 +1046,38 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
     }
     out += "</td>";
     const bool con_valores = a.capturada && !sin_acta;
-    for (size_t col : columnas) Celda(out, a, col, con_valores);
-    out += "<td class=\"n\">";
     if (con_valores) {
+      for (size_t col : columnas) Celda(out, a, col, con_valores);
+      out += "<td>";
       Numero(out, a.clasificacion.total_votos_calculado);
+      out += "</td></tr>\n";
     } else {
-      out += "—";
+      // No votes to show: one cell across the vote columns and the total.
+      out += "<td colspan=\"";
+      AnadirEntero(out, static_cast<int64_t>(columnas.size() + 1));
+      out += "\">—</td></tr>\n";
     }
-    out += "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</div>\n</section>\n";
 
   out +=
       "<section aria-labelledby=\"imagenes\">\n<h2 id=\"imagenes\">Imágenes de las actas y su "
-      "huella SHA-256</h2>\n";
-  ComoVerificar(out);
-  out += "<ul class=\"imagenes\">\n";
+      "huella SHA-256</h2>\n<p class=\"nota\">Una imagen descargada es la publicada si su huella "
+      "SHA-256 (<code>sha256sum archivo</code>; en otros sistemas, "
+      "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n"
+      "<ul class=\"imagenes\">\n";
   for (size_t pos : s.actas) {
     const ActaPublicada& a = corte.actas[pos];
     const domain::Acta& acta = ctx.cat.actas[*a.acta_index];
     const domain::Casilla& casilla = ctx.cat.casillas[acta.casilla_index];
     out += "<li><p><strong>";
     NombreCasilla(out, casilla.id);
-    out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", mayoría relativa"
-                                                           : ", representación proporcional";
-    out += "</strong> · clave <span class=\"clave\">";
+    out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", MR" : ", RP";
+    out += "</strong> · <span class=\"clave\">";
     AnadirHtml(out, a.clave_acta);
     out += "</span></p>";
     if (EsHex64(a.sha256) && EsExtension(a.extension_imagen)) {
-      out += "<p><a href=\"";
+      out += "<a href=\"";
       AnadirHtml(out, ctx.opciones.prefijo_imagenes);
       out += a.sha256;
       out.push_back('.');
@@ -1069,13 +1093,11 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
         out += a.extension_imagen;
         out += "\" alt=\"Imagen del acta ";
         AnadirHtml(out, a.clave_acta);
-        out += "\" loading=\"lazy\"><br>";
+        out += "\" loading=\"lazy\">";
+      } else {
+        out += "Imagen del acta (PDF)";
       }
-      out += "Ver la imagen del acta (";
-      for (char c : a.extension_imagen) {
-        out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-      }
-      out += ")</a></p><p>SHA-256: <code class=\"sha\">";
+      out += "</a><p>SHA-256: <code class=\"sha\">";
       out += a.sha256;
       out += "</code></p>";
     } else {
@@ -1217,6 +1239,7 @@ tfoot th, tfoot td { font-weight: 700; background: var(--fondo-tabla); }
 .larga { display: block; font-weight: 400; font-size: 0.85rem; color: var(--suave); }
 table.actas th, table.actas td { font-size: 0.92rem; }
 table.actas thead th { min-width: 4.5rem; }
+table.actas td:nth-child(n+5), table.actas thead th:nth-child(n+5) { text-align: right; white-space: nowrap; }
 abbr[title] { text-decoration: none; border-bottom: 1px dotted var(--suave); cursor: help; }
 .descargas li, .imagenes li { margin-bottom: 0.6rem; }
 .imagenes { list-style: none; padding: 0; }
@@ -1463,15 +1486,15 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
     d.grupos = GruposCandidatura(cat, d.aplica, d.etiquetas);
     d.thead_actas =
         "<thead><tr><th scope=\"col\">Casilla</th><th scope=\"col\">Acta</th><th "
-        "scope=\"col\">Estado</th><th scope=\"col\">Observaciones</th><th scope=\"col\" "
-        "class=\"n\">Lista nominal</th>";
+        "scope=\"col\">Estado</th><th scope=\"col\">Observaciones</th><th "
+        "scope=\"col\">Lista nominal</th>";
     for (size_t k = 0; k < ncol; ++k) {
       if (!d.aplica[k]) continue;
-      d.thead_actas += "<th scope=\"col\" class=\"n\">";
+      d.thead_actas += "<th scope=\"col\">";
       d.thead_actas += d.etiquetas[k].corta;
       d.thead_actas += "</th>";
     }
-    d.thead_actas += "<th scope=\"col\" class=\"n\">Total</th></tr></thead>\n";
+    d.thead_actas += "<th scope=\"col\">Total</th></tr></thead>\n";
   }
 
   ctx.candidaturas_entidad = CandidaturasEntidad(ctx.distritos);
