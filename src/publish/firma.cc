@@ -127,9 +127,7 @@ bool FirmaValida(std::string_view mensaje, const std::string& firma_hex,
                                      reinterpret_cast<const unsigned char*>(pk->data())) == 0;
 }
 
-HuellaMerkle HojaMerkle(std::string_view registro) {
-  return ShaDelHilo().Calcular(0x00, registro);
-}
+HuellaMerkle HojaMerkle(std::string_view registro) { return ShaDelHilo().Calcular(0x00, registro); }
 
 std::string RaizMerkleDeHojas(std::vector<HuellaMerkle> nivel) {
   if (nivel.empty()) {

@@ -28,8 +28,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Text files at most this large get a .gz sibling; larger ones (the acta
-// records of a national election) are downloaded whole and rarely.
-constexpr size_t kMaxBytesGzip = 4 << 20;
+// records, a distrito's JSON in a large election) are bulk downloads, fetched
+// rarely, and compressing them was a large share of a corte's time.
+constexpr size_t kMaxBytesGzip = 1 << 20;
 
 std::string ErrnoTexto() { return std::strerror(errno); }
 
@@ -86,14 +87,14 @@ std::string Gzip(std::string_view in) {
   return out;
 }
 
-// Per-sección files get no .gz sibling: a national corte has ~70,000 of each
-// kind, small (a few KB), and their siblings were ~350 MB, 140,000 files and
-// most of the gzip time of a corte; a server may still compress them on the
-// fly (deploy/nginx/prep.conf does). Every page above them keeps its sibling.
+// Sección pages get no .gz sibling: a national corte has ~70,000, a few KB
+// each, and their siblings were ~250 MB, 70,000 files and most of the gzip time
+// of a corte; a server may still compress them on the fly (nginx's `gzip on`).
+// Every smaller page above them keeps its sibling.
 bool EsTexto(std::string_view ruta);
 bool ConGzip(std::string_view ruta, size_t bytes) {
   if (bytes < 256 || bytes > kMaxBytesGzip) return false;
-  if (ruta.starts_with("secciones/") || ruta.starts_with("datos/secciones/")) return false;
+  if (ruta.starts_with("secciones/")) return false;
   return EsTexto(ruta);
 }
 
@@ -229,11 +230,6 @@ void Cabecera(JsonTexto& j, const Corte& corte, std::string_view nivel) {
 std::string Dos(int n) {
   char b[16];
   std::snprintf(b, sizeof b, "%02d", n);
-  return b;
-}
-std::string Cuatro(int n) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%04d", n);
   return b;
 }
 
@@ -480,6 +476,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     entradas.push_back({nombres.resultados, ResultadosCsv(corte, o_.dialecto)});
     entradas.push_back({nombres.candidaturas, CandidaturasCsv(corte, o_.dialecto)});
     entradas.push_back({nombres.leeme, Leeme(corte, o_.dialecto)});
+    etapa("csv");
     PREP_RETURN_IF_ERROR(
         EscribirZip((tmp / nombres.zip).string(), entradas, info.instante_utc_ms, off));
     PREP_RETURN_IF_ERROR(carpeta.Registrar(nombres.zip));
@@ -619,15 +616,15 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/entidad.json", j.Tomar()));
   }
-  // Secciones per distrito and actas per sección, in catálogo order.
-  std::map<int, std::set<int>> secciones_de;
-  std::map<int, std::vector<size_t>> actas_de_seccion;
+  // Per distrito, its secciones, each with its tally and its actas (in
+  // catálogo order). One file per distrito, not per sección: a national corte
+  // has ~70,000 secciones, and a file each cost more than its bytes.
+  std::map<std::pair<int, int>, std::vector<size_t>> actas_de_seccion;  // (distrito, sección)
   for (size_t i = 0; i < corte.actas.size(); ++i) {
     const ActaPublicada& a = corte.actas[i];
     if (!a.acta_index) continue;
     const domain::Casilla& c = cat.casillas[cat.actas[*a.acta_index].casilla_index];
-    secciones_de[c.distrito].insert(c.id.seccion);
-    actas_de_seccion[c.id.seccion].push_back(i);
+    actas_de_seccion[{c.distrito, c.id.seccion}].push_back(i);
   }
   for (const domain::Distrito& d : cat.distritos) {
     JsonTexto j;
@@ -639,29 +636,24 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     Nivel(j, corte, TallyDe(corte.tally.distritos, d.id));
     j.Clave("secciones");
     j.AbrirLista();
-    for (int s : secciones_de[d.id]) {
+    for (auto it = actas_de_seccion.lower_bound({d.id, 0});
+         it != actas_de_seccion.end() && it->first.first == d.id; ++it) {
+      const int s = it->first.second;
       j.AbrirObjeto();
       j.Clave("seccion");
       j.Entero(s);
-      Conteos(j, TallyDe(corte.tally.secciones, s).counts);
+      const domain::LevelTally& t = TallyDe(corte.tally.secciones, s);
+      Conteos(j, t.counts);
+      Nivel(j, corte, t);
+      j.Clave("actas");
+      j.AbrirLista();
+      for (size_t i : it->second) ActaDeSeccion(j, corte, corte.actas[i]);
+      j.CerrarLista();
       j.CerrarObjeto();
     }
     j.CerrarLista();
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/distritos/" + Dos(d.id) + ".json", j.Tomar()));
-  }
-  for (const auto& [s, indices] : actas_de_seccion) {
-    JsonTexto j;
-    Cabecera(j, corte, "seccion");
-    j.Clave("seccion");
-    j.Entero(s);
-    Nivel(j, corte, TallyDe(corte.tally.secciones, s));
-    j.Clave("actas");
-    j.AbrirLista();
-    for (size_t i : indices) ActaDeSeccion(j, corte, corte.actas[i]);
-    j.CerrarLista();
-    j.CerrarObjeto();
-    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/secciones/" + Cuatro(s) + ".json", j.Tomar()));
   }
   jsonl.clear();
   jsonl.shrink_to_fit();

@@ -3,8 +3,9 @@
 //
 //   PUB/cortes/<id>/        one corte, immutable once written:
 //       <id>_PREP_<ELEC>_<ENT>.zip (+ .sha256)  the database (when on the database cadence)
-//       datos/entidad.json, datos/distritos/NN.json, datos/secciones/NNNN.json
-//                           the tally per level (docs/esquema-json.md, version 1)
+//       datos/entidad.json, datos/distritos/NN.json
+//                           the tally per level: entidad, distrito, sección (in its
+//                           distrito's file) and casilla (docs/publicacion.md, version 2)
 //       datos/actas.jsonl   one canonical JSON line per acta: the Merkle leaves
 //       datos/cambios.json  actas new, with a changed status, or corrected since the last corte
 //       index.html, ...     the public site (publish/sitio.h)

@@ -1,12 +1,12 @@
 // AnadirFecha writes its digits by hand (publication formats millions of
 // dates); these tests hold it to the snprintf formats it replaced, written out
 // here independently, over a sweep of instants and offsets.
+#include "base/tiempo.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
-
-#include "base/tiempo.h"
 
 namespace prep {
 namespace {
@@ -25,10 +25,12 @@ std::string Esperado(int64_t utc_ms, int offset, FormatoFecha formato) {
                     f.minuto, f.segundo);
       break;
     case FormatoFecha::kCorteQroo:
-      std::snprintf(b, sizeof b, "%04d/%02d/%02d %02d:%02d", f.anio, f.mes, f.dia, f.hora, f.minuto);
+      std::snprintf(b, sizeof b, "%04d/%02d/%02d %02d:%02d", f.anio, f.mes, f.dia, f.hora,
+                    f.minuto);
       break;
     case FormatoFecha::kCorteIne:
-      std::snprintf(b, sizeof b, "%02d/%02d/%04d %02d:%02d", f.dia, f.mes, f.anio, f.hora, f.minuto);
+      std::snprintf(b, sizeof b, "%02d/%02d/%04d %02d:%02d", f.dia, f.mes, f.anio, f.hora,
+                    f.minuto);
       break;
     case FormatoFecha::kIdCorte:
       std::snprintf(b, sizeof b, "%04d%02d%02d_%02d%02d", f.anio, f.mes, f.dia, f.hora, f.minuto);
