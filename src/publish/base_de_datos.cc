@@ -1,9 +1,13 @@
 #include "publish/base_de_datos.h"
 
+#include <libdeflate.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include "base/texto.h"
 #include "base/tiempo.h"
@@ -537,17 +541,95 @@ std::string Leeme(const Corte& corte, DialectoBase dialecto) {
   return t;
 }
 
+namespace {
+
+// One zip entry deflated beforehand by libdeflate (several times faster than
+// the zlib inside libzip on a national CSV) and handed to libzip as a source
+// whose stat says "deflated, this CRC, these sizes": libzip then copies the
+// bytes as they are, as it does for an entry taken from another archive.
+struct Desinflada {
+  std::string comprimido;
+  uint64_t tamano = 0;
+  uint32_t crc = 0;
+  size_t leido = 0;
+  zip_error_t error{};  // always "no error": reading from memory cannot fail
+};
+
+// Level 1: the zip is deflated on the path of every corte; level 6 was 2.5
+// times slower for a somewhat smaller download (BENCHMARKS.md, "Publicar un corte").
+constexpr int kNivelZip = 1;
+
+Desinflada Desinflar(std::string_view datos) {
+  using Compresor = std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)>;
+  thread_local Compresor c(libdeflate_alloc_compressor(kNivelZip), libdeflate_free_compressor);
+  Desinflada d;
+  d.comprimido.resize(libdeflate_deflate_compress_bound(c.get(), datos.size()));
+  d.comprimido.resize(libdeflate_deflate_compress(c.get(), datos.data(), datos.size(),
+                                                  d.comprimido.data(), d.comprimido.size()));
+  d.tamano = datos.size();
+  d.crc = libdeflate_crc32(0, datos.data(), datos.size());
+  zip_error_init(&d.error);
+  return d;
+}
+
+zip_int64_t FuenteDesinflada(void* estado, void* datos, zip_uint64_t n, zip_source_cmd_t cmd) {
+  auto* d = static_cast<Desinflada*>(estado);
+  switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+      d->leido = 0;
+      return 0;
+    case ZIP_SOURCE_READ: {
+      const size_t k = std::min<size_t>(n, d->comprimido.size() - d->leido);
+      std::memcpy(datos, d->comprimido.data() + d->leido, k);
+      d->leido += k;
+      return static_cast<zip_int64_t>(k);
+    }
+    case ZIP_SOURCE_CLOSE:
+      return 0;
+    case ZIP_SOURCE_STAT: {
+      if (n < sizeof(zip_stat_t)) return -1;
+      auto* st = static_cast<zip_stat_t*>(datos);
+      zip_stat_init(st);
+      st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                  ZIP_STAT_ENCRYPTION_METHOD;
+      st->size = d->tamano;
+      st->comp_size = d->comprimido.size();
+      st->comp_method = ZIP_CM_DEFLATE;
+      st->encryption_method = ZIP_EM_NONE;
+      st->crc = d->crc;
+      return sizeof(zip_stat_t);
+    }
+    case ZIP_SOURCE_ERROR:
+      return zip_error_to_data(&d->error, datos, n);
+    case ZIP_SOURCE_FREE:
+      return 0;
+    case ZIP_SOURCE_SUPPORTS:
+      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                            ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                            ZIP_SOURCE_SUPPORTS, -1);
+    default:
+      return -1;
+  }
+}
+
+}  // namespace
+
 Status EscribirZip(const std::string& ruta, const std::vector<EntradaZip>& entradas,
                    int64_t instante_utc_ms, int offset_minutos) {
   std::remove(ruta.c_str());
+  // Deflated before libzip sees them; they live until zip_close has written them.
+  std::vector<Desinflada> desinfladas;
+  desinfladas.reserve(entradas.size());
+  for (const EntradaZip& e : entradas) desinfladas.push_back(Desinflar(e.contenido));
   int err = 0;
   zip_t* za = zip_open(ruta.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
   if (za == nullptr)
     return Status::IoError(ruta + ": cannot create zip (libzip error " + std::to_string(err) + ")");
   // Zip entries carry local DOS times: the corte's local time, fixed.
   const time_t mtime = static_cast<time_t>((instante_utc_ms / 1000) + offset_minutos * 60);
-  for (const EntradaZip& e : entradas) {
-    zip_source_t* src = zip_source_buffer(za, e.contenido.data(), e.contenido.size(), 0);
+  for (size_t i = 0; i < entradas.size(); ++i) {
+    const EntradaZip& e = entradas[i];
+    zip_source_t* src = zip_source_function(za, FuenteDesinflada, &desinfladas[i]);
     if (src == nullptr) {
       zip_discard(za);
       return Status::IoError(ruta + ": " + e.nombre + ": " + zip_strerror(za));
@@ -559,10 +641,6 @@ Status EscribirZip(const std::string& ruta, const std::vector<EntradaZip>& entra
       zip_discard(za);
       return Status::IoError(ruta + ": " + e.nombre + ": " + why);
     }
-    // Level 1: the zip is deflated on the path of every corte; for 500,000
-    // actas the zip step took 6.9 s at level 6 and 2.7 s at level 1
-    // (BENCHMARKS.md, "Publicar un corte"), for a somewhat larger download.
-    zip_set_file_compression(za, static_cast<zip_uint64_t>(idx), ZIP_CM_DEFLATE, 1);
     zip_file_set_mtime(za, static_cast<zip_uint64_t>(idx), mtime, 0);
   }
   if (zip_close(za) != 0) {
