@@ -276,10 +276,32 @@ void RutaDistrito(std::string& out, int id) {
   out += ".html";
 }
 
-void RutaSeccion(std::string& out, int seccion) {
+// Secciones are published ten to a page, by number: 0080-0089.html holds
+// 0080 to 0089, each under its own anchor. A page per sección made a national
+// corte ~70,000 files (Coahuila alone has ~1,700 secciones), and creating the
+// files was most of the time of a corte (BENCHMARKS.md, "Publicar un corte").
+constexpr int kSeccionesPorPagina = 10;
+
+int PrimeraDelGrupo(int seccion) { return seccion / kSeccionesPorPagina * kSeccionesPorPagina; }
+
+void RutaGrupoSecciones(std::string& out, int primera) {
   out += "secciones/";
-  Relleno(out, seccion, 4);
+  Relleno(out, primera, 4);
+  out += '-';
+  Relleno(out, primera + kSeccionesPorPagina - 1, 4);
   out += ".html";
+}
+
+void AnclaSeccion(std::string& out, int seccion) {
+  out += 's';
+  Relleno(out, seccion, 4);
+}
+
+// Link to a sección: its group's page and its anchor.
+void RutaSeccion(std::string& out, int seccion) {
+  RutaGrupoSecciones(out, PrimeraDelGrupo(seccion));
+  out += '#';
+  AnclaSeccion(out, seccion);
 }
 
 // The k-th (from 1) candidatura independiente of a distrito, as CAND_IND_k
@@ -516,7 +538,7 @@ void CifraPorcentaje(std::string& out, std::string_view nombre, int64_t porcenta
   out += "</dd></div>\n";
 }
 
-enum class Nivel : uint8_t { kEntidad, kDistrito, kSeccion };
+enum class Nivel : uint8_t { kEntidad, kDistrito };
 
 // Avance and participación of one level. Only the entidad has actas fuera de
 // catálogo (they belong to no distrito).
@@ -533,20 +555,6 @@ void Avance(Contexto& ctx, std::string& out, const SummaryBlock& r, Nivel nivel)
   CifraPorcentaje(out, "Actas con inconsistencias", r.Get(F::kPorcentajeActasInconsistencias));
   if (nivel == Nivel::kEntidad)
     Cifra(out, "Actas fuera de catálogo", r.Get(F::kActasFueraCatalogo));
-  if (nivel == Nivel::kSeccion) {
-    // A national PREP has ~70,000 sección pages: the explanations are said once,
-    // on the entidad page, and linked from here.
-    out +=
-        "</dl>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
-        "<a href=\"../index.html#avance\">qué actas se suman</a>.</p>\n</section>\n"
-        "<section aria-labelledby=\"participacion\">\n<h2 id=\"participacion\">Participación "
-        "ciudadana</h2>\n<dl class=\"cifras\">\n";
-    Cifra(out, "Lista nominal de las actas contabilizadas",
-          r.Get(F::kListaNominalActasContabilizadas));
-    CifraPorcentaje(out, "Participación ciudadana", r.Get(F::kPorcentajeParticipacionCiudadana));
-    out += "</dl>\n</section>\n";
-    return;
-  }
   out +=
       "</dl>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada.</strong> Un acta "
       "capturada ya está registrada en el sistema, pero solo se contabiliza (se suma a los "
@@ -965,54 +973,48 @@ void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_vie
   }
 }
 
-std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
+// One sección within its group's page: its progress, one row per acta with
+// the sección's votes as the table's foot, and the acta images with their SHA-256.
+void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
   const Corte& corte = ctx.corte;
   const DistritoSitio& d = ctx.distritos[s.distrito_pos];
   const std::vector<size_t> columnas = ColumnasVisibles(d.aplica, ctx.cat.columns.size());
-  std::string nombre = "Sección ";
-  Relleno(nombre, s.seccion, 4);
-  const std::string nombre_distrito = NombreDistrito(d.id);
-  std::string ruta_distrito;
-  RutaDistrito(ruta_distrito, d.id);
-  std::string out;
-  out.reserve(6144 + s.actas.size() * (900 + columnas.size() * 24));
-  InicioPagina(ctx, out, nombre, "../",
-               {{ctx.entidad, "index.html"}, {nombre_distrito, ruta_distrito}, {nombre, ""}},
-               false);
-  out += "<h1>";
-  out += nombre;
-  out += "</h1>\n<p class=\"subtitulo\">";
-  out += nombre_distrito;
+  std::string ancla;
+  AnclaSeccion(ancla, s.seccion);
+  out += "<section class=\"seccion\" id=\"";
+  out += ancla;
+  out += "\" aria-labelledby=\"";
+  out += ancla;
+  out += "-t\">\n<h2 id=\"";
+  out += ancla;
+  out += "-t\">Sección ";
+  Relleno(out, s.seccion, 4);
+  out += "</h2>\n<p class=\"subtitulo\"><a href=\"../";
+  RutaDistrito(out, d.id);
+  out += "\">";
+  out += NombreDistrito(d.id);
+  out += "</a>";
   if (!d.cabecera.empty()) {
     out += " · ";
     out += d.cabecera;
   }
-  out += " · ";
-  out += ctx.entidad;
   out += "</p>\n";
   const auto it = corte.tally.secciones.find(s.seccion);
   const domain::LevelTally& t = it == corte.tally.secciones.end() ? TallyVacio() : it->second;
-  Avance(ctx, out, domain::Summarize(t.counts, corte.Ajustes()), Nivel::kSeccion);
-  std::string ambito = "en la sección ";
-  Relleno(ambito, s.seccion, 4);
-  // Only the column table here (sigla without the long name, which the distrito
-  // page gives, as it gives the votes by candidatura): this page is for finding
-  // one casilla, and there are tens of thousands of them in a corte.
-  std::vector<FilaVotos> por_columna = FilasPorColumna(ctx.cat, t, d.etiquetas, columnas);
-  for (FilaVotos& f : por_columna) f.larga = {};
-  Votos(out, por_columna, "votos", "Votos por partido político, combinación y candidatura",
-        "Votos de las actas contabilizadas de la sección, columna por columna como las publica la "
-        "base de datos.",
-        ambito, false);
-
-  out +=
-      "<section aria-labelledby=\"actas\">\n<h2 id=\"actas\">Actas por casilla</h2>\n<p>Una fila "
-      "por acta, con los votos como se capturaron. «—»: no hay dato que mostrar (el acta aún no "
-      "se captura, no llegó, o la opción no compite en esa casilla).</p>\n"
-      "<div class=\"tabla\" role=\"region\" aria-labelledby=\"tabla-actas-titulo\" "
-      "tabindex=\"0\">\n<table class=\"actas\">\n<caption id=\"tabla-actas-titulo\">Votos por "
-      "acta ";
-  out += ambito;
+  const SummaryBlock r = domain::Summarize(t.counts, corte.Ajustes());
+  out += "<dl class=\"cifras\">\n";
+  Cifra(out, "Actas esperadas", r.Get(F::kActasEsperadas));
+  CifraConPorcentaje(out, "Capturadas", r.Get(F::kActasCapturadas),
+                     r.Get(F::kPorcentajeActasCapturadas));
+  CifraConPorcentaje(out, "Contabilizadas", r.Get(F::kActasContabilizadas),
+                     r.Get(F::kPorcentajeActasContabilizadas));
+  CifraPorcentaje(out, "Participación", r.Get(F::kPorcentajeParticipacionCiudadana));
+  out += "</dl>\n<div class=\"tabla\" role=\"region\" aria-labelledby=\"";
+  out += ancla;
+  out += "-c\" tabindex=\"0\">\n<table class=\"actas\">\n<caption id=\"";
+  out += ancla;
+  out += "-c\">Votos por acta en la sección ";
+  Relleno(out, s.seccion, 4);
   out += "</caption>\n";
   out += d.thead_actas;
   out += "<tbody>\n";
@@ -1058,14 +1060,18 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
       out += "\">—</td></tr>\n";
     }
   }
-  out += "</tbody>\n</table>\n</div>\n</section>\n";
-
-  out +=
-      "<section aria-labelledby=\"imagenes\">\n<h2 id=\"imagenes\">Imágenes de las actas y su "
-      "huella SHA-256</h2>\n<p class=\"nota\">Una imagen descargada es la publicada si su huella "
-      "SHA-256 (<code>sha256sum archivo</code>; en otros sistemas, "
-      "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n"
-      "<ul class=\"imagenes\">\n";
+  out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"5\">Votos de las contabilizadas</th>";
+  int64_t total = 0;
+  for (size_t col : columnas) {
+    const int64_t v = VotosColumna(t, col);
+    total += v;
+    out += "<td>";
+    Dato(out, v);
+    out += "</td>";
+  }
+  out += "<td>";
+  Dato(out, total);
+  out += "</td></tr></tfoot>\n</table>\n</div>\n<ul class=\"imagenes\">\n";
   for (size_t pos : s.actas) {
     const ActaPublicada& a = corte.actas[pos];
     const domain::Acta& acta = ctx.cat.actas[*a.acta_index];
@@ -1107,6 +1113,38 @@ std::string PaginaSeccion(Contexto& ctx, const SeccionSitio& s) {
     out += "</li>\n";
   }
   out += "</ul>\n</section>\n";
+}
+
+// A page of up to kSeccionesPorPagina secciones with consecutive numbers.
+std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<size_t>& grupo) {
+  std::string nombre = "Secciones ";
+  Relleno(nombre, primera, 4);
+  nombre += " a ";
+  Relleno(nombre, primera + kSeccionesPorPagina - 1, 4);
+  std::string out;
+  size_t actas = 0;
+  for (size_t pos : grupo) actas += ctx.secciones[pos].actas.size();
+  out.reserve(4096 + grupo.size() * 1536 + actas * 900);
+  InicioPagina(
+      ctx, out, nombre, "../",
+      {{ctx.entidad, "index.html"}, {"Buscar por sección", "secciones.html"}, {nombre, ""}}, false);
+  out += "<h1>";
+  out += nombre;
+  out += "</h1>\n<nav class=\"en-pagina\" aria-label=\"Secciones de esta página\"><ul>";
+  for (size_t pos : grupo) {
+    out += "<li><a href=\"#";
+    AnclaSeccion(out, ctx.secciones[pos].seccion);
+    out += "\">";
+    Relleno(out, ctx.secciones[pos].seccion, 4);
+    out += "</a></li>";
+  }
+  out +=
+      "</ul></nav>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
+      "<a href=\"../index.html#avance\">qué actas se suman</a>. Una fila por acta, con los votos "
+      "como se capturaron; «—»: sin dato que mostrar. Una imagen descargada es la publicada si su "
+      "huella SHA-256 (<code>sha256sum archivo</code>; en otros sistemas, "
+      "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n";
+  for (size_t pos : grupo) BloqueSeccion(ctx, out, ctx.secciones[pos]);
   FinPagina(ctx, out, "../");
   return out;
 }
@@ -1239,6 +1277,8 @@ tfoot th, tfoot td { font-weight: 700; background: var(--fondo-tabla); }
 .larga { display: block; font-weight: 400; font-size: 0.85rem; color: var(--suave); }
 table.actas th, table.actas td { font-size: 0.92rem; }
 table.actas thead th { min-width: 4.5rem; }
+section.seccion { border-top: 3px solid var(--acento); margin-top: 2rem; }
+.en-pagina ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; }
 table.actas td:nth-child(n+5), table.actas thead th:nth-child(n+5) { text-align: right; white-space: nowrap; }
 abbr[title] { text-decoration: none; border-bottom: 1px dotted var(--suave); cursor: help; }
 .descargas li, .imagenes li { margin-bottom: 0.6rem; }
@@ -1273,7 +1313,7 @@ code.sha { word-break: break-all; background: var(--fondo-tabla); padding: 0 0.2
 )css";
 
 constexpr std::string_view kBuscar =
-    R"js(// Jumps to the page of the sección typed in the form of secciones.html. The
+    R"js(// Jumps to the sección typed in the form of secciones.html. The
 // site works without JavaScript (the links of that page are the search); this
 // only shortens it, and shows the form only when it can work.
 (function () {
@@ -1291,7 +1331,7 @@ constexpr std::string_view kBuscar =
       return;
     }
     var clave = ('0000' + v).slice(-4);
-    var enlace = document.querySelector('a[href="secciones/' + clave + '.html"]');
+    var enlace = document.querySelector('a[href$=".html#s' + clave + '"]');
     if (!enlace) {
       aviso.textContent = 'La sección ' + clave + ' no tiene casillas en esta elección.';
       return;
@@ -1543,10 +1583,16 @@ Status GenerarSitio(const Corte& corte, const OpcionesSitio& opciones,
     f.contenido = PaginaDistrito(ctx, d);
     receptor(std::move(f));
   }
-  for (const SeccionSitio& s : ctx.secciones) {
+  // ctx.secciones is in number order: each group is a run of it.
+  for (size_t i = 0; i < ctx.secciones.size();) {
+    const int primera = PrimeraDelGrupo(ctx.secciones[i].seccion);
+    std::vector<size_t> grupo;
+    for (; i < ctx.secciones.size() && PrimeraDelGrupo(ctx.secciones[i].seccion) == primera; ++i) {
+      grupo.push_back(i);
+    }
     ArchivoSitio f;
-    RutaSeccion(f.ruta, s.seccion);
-    f.contenido = PaginaSeccion(ctx, s);
+    RutaGrupoSecciones(f.ruta, primera);
+    f.contenido = PaginaGrupoSecciones(ctx, primera, grupo);
     receptor(std::move(f));
   }
   return Status::Ok();

@@ -13,9 +13,11 @@
 // Files, relative to the corte folder:
 //   index.html            the entidad: avance, participación, votos, distritos, descargas
 //   distritos/NN.html     one per distrito (2 digits): the same, its candidaturas and secciones
-//   secciones/NNNN.html   one per sección (4 digits): every acta of every casilla, its status,
-//                         observaciones, votes, image (shown, lazily) and SHA-256 with how
-//                         to check it
+//   secciones/AAAA-BBBB.html  ten secciones to a page by number (0080-0089.html), each under
+//                         the anchor #sNNNN: its avance, every acta of every casilla with its
+//                         status, observaciones and votes (the table's foot is the sección's
+//                         tally), image (shown, lazily) and SHA-256; how to check it once per
+//                         page. A page per sección made ~70,000 files in a national corte.
 //   secciones.html        every sección, by distrito, as links (the search without JavaScript)
 //   estilo.css, buscar.js the shared stylesheet and the optional search script
 // Pages link to two files the site does not make: manifest.json and, when the

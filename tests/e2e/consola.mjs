@@ -278,10 +278,10 @@ async function run_() {
 
   // ── The public site of that corte shows the acta counted ─────────────────
   const sitio = await desktop.newPage();
-  await sitio.goto(base + '/secciones/0001.html');
+  await sitio.goto(base + '/secciones/0000-0009.html#s0001');
   // Sección 0001 has four actas (básica, contigua, and the especial's MR and RP): only
   // the básica's was captured.
-  const estados = await sitio.$$eval('table.actas tbody tr', (rs) => rs.map((r) => r.cells[1].textContent + ' ' + r.cells[2].textContent));
+  const estados = await sitio.$$eval('#s0001 table.actas tbody tr', (rs) => rs.map((r) => r.cells[1].textContent + ' ' + r.cells[2].textContent));
   check(estados.length === 4 && estados.filter((e) => e.endsWith(' Contabilizada')).length === 1 &&
         estados.filter((e) => e.includes('Aún no capturada')).length === 3,
         `public site: the new corte shows the acta contabilizada (${estados.join('; ')})`);

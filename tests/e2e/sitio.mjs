@@ -126,23 +126,29 @@ async function run() {
   await checkPage(page, 'distrito 01', corteId);
   await page.screenshot({ path: join(artifacts, 'distrito.png'), fullPage: true });
 
-  await page.click('a[href="../secciones/0085.html"]');
-  await page.waitForURL(/secciones\/0085\.html$/);
-  check((await page.textContent('h1')).includes('Sección 0085'), 'sección: heading');
+  // Secciones are ten to a page: 0085's link leads to its block of 0080-0089.html.
+  await page.click('a[href="../secciones/0080-0089.html#s0085"]');
+  await page.waitForURL(/secciones\/0080-0089\.html#s0085$/);
+  check((await page.textContent('h1')).includes('Secciones 0080 a 0089'), 'sección: page heading');
+  check((await page.textContent('#s0085 h2')).includes('Sección 0085'), 'sección: its block');
+  check(await page.evaluate(() => {
+    const r = document.getElementById('s0085').getBoundingClientRect();
+    return r.top >= -1 && r.top < window.innerHeight;
+  }), 'sección: the link scrolls to its block');
   await checkPage(page, 'sección 0085', corteId);
-  const img = page.locator('.imagenes img').first();
+  const img = page.locator('#s0085 .imagenes img').first();
   await img.scrollIntoViewIfNeeded();
   await page.waitForFunction(() => {
-    const i = document.querySelector('.imagenes img');
+    const i = document.querySelector('#s0085 .imagenes img');
     return i && i.complete;
   });
   const imgInfo = await img.evaluate((i) => ({ w: i.naturalWidth, src: i.currentSrc }));
   check(imgInfo.w > 0, `sección: acta image loaded (naturalWidth ${imgInfo.w})`);
-  const sha = (await page.locator('.imagenes code.sha').first().textContent()).trim();
+  const sha = (await page.locator('#s0085 .imagenes code.sha').first().textContent()).trim();
   check(imgInfo.src.endsWith(`/imagenes/${sha}.png`), 'sección: image link is prefijo + sha256 + extension');
   const bytes = Buffer.from(await (await page.request.get(imgInfo.src)).body());
   check(createHash('sha256').update(bytes).digest('hex') === sha, 'sección: the image bytes hash to the SHA-256 shown');
-  const casillas = await page.$$eval('table.actas tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
+  const casillas = await page.$$eval('#s0085 table.actas tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
   check(casillas.length === 2, `sección: every casilla's acta (${casillas.join(', ')})`);
   check((await page.textContent('main')).includes('sha256sum'), 'sección: how to check the SHA-256');
   await page.screenshot({ path: join(artifacts, 'seccion.png'), fullPage: true });
@@ -152,8 +158,8 @@ async function run() {
   check(await page.locator('#buscar').isVisible(), 'buscar (JS): the form is shown');
   await page.fill('#buscar-seccion', '86');
   await page.click('#buscar button');
-  await page.waitForURL(/secciones\/0086\.html$/);
-  check((await page.textContent('main')).includes('Aún no capturada'), 'buscar (JS): sección 0086, acta not captured');
+  await page.waitForURL(/secciones\/0080-0089\.html#s0086$/);
+  check((await page.textContent('#s0086')).includes('Aún no capturada'), 'buscar (JS): sección 0086, acta not captured');
   await desktop.close();
 
   // ── Phone ───────────────────────────────────────────────────────────────
@@ -165,7 +171,7 @@ async function run() {
   const mp = await phone.newPage();
   watchErrors(mp, 'teléfono');
   for (const [path, shot] of [['/', 'movil-resumen.png'], ['/distritos/02.html', 'movil-distrito.png'],
-    ['/secciones/1203.html', 'movil-seccion.png'], ['/secciones.html', 'movil-secciones.png']]) {
+    ['/secciones/1200-1209.html', 'movil-seccion.png'], ['/secciones.html', 'movil-secciones.png']]) {
     await mp.goto(base + path);
     await noHorizontalOverflow(mp, `teléfono ${path}`);
     await mp.screenshot({ path: join(artifacts, shot), fullPage: true });
@@ -191,10 +197,10 @@ async function run() {
   await np.waitForURL(/secciones\.html$/);
   check(!(await np.locator('#buscar').isVisible()), 'sin JS: the form stays hidden');
   await np.screenshot({ path: join(artifacts, 'sin-js-secciones.png'), fullPage: true });
-  await np.click('a[href="secciones/1203.html"]');
-  await np.waitForURL(/secciones\/1203\.html$/);
-  check((await np.textContent('h1')).includes('Sección 1203'), 'sin JS: search by sección via secciones.html');
-  const estado = await np.textContent('table.actas');
+  await np.click('a[href="secciones/1200-1209.html#s1203"]');
+  await np.waitForURL(/secciones\/1200-1209\.html#s1203$/);
+  check((await np.textContent('#s1203 h2')).includes('Sección 1203'), 'sin JS: search by sección via secciones.html');
+  const estado = await np.textContent('#s1203 table.actas');
   check(estado.includes('No contabilizada'), 'sin JS: sección 1203 shows its no contabilizada actas');
   await np.screenshot({ path: join(artifacts, 'sin-js-seccion.png'), fullPage: true });
   await nojs.close();

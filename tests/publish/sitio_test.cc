@@ -86,9 +86,10 @@ TEST(SitioTest, MakesEveryFileInAFixedOrder) {
   std::vector<std::string> rutas;
   for (const ArchivoSitio& a : *archivos) rutas.push_back(a.ruta);
   const std::vector<std::string> esperadas = {
-      "index.html",          "estilo.css",          "buscar.js",
-      "secciones.html",      "distritos/01.html",   "distritos/02.html",
-      "secciones/0085.html", "secciones/0086.html", "secciones/1203.html"};
+      "index.html", "estilo.css", "buscar.js", "secciones.html", "distritos/01.html",
+      "distritos/02.html",
+      // Ten secciones to a page, by number: 0085 and 0086 share one.
+      "secciones/0080-0089.html", "secciones/1200-1209.html"};
   EXPECT_EQ(rutas, esperadas);
 }
 
@@ -187,23 +188,52 @@ TEST(SitioTest, DistritoPageHasItsTallyAndItsSecciones) {
   // The candidatura independiente runs in distrito 1 only: a column of distrito 2 would be wrong.
   EXPECT_EQ(FilasTabla(d2, "votos-tabla").count("Candidaturas independientes"), 0u);
   EXPECT_EQ(FilasTabla(d2, "votos-tabla").at("PAN"), 95);
-  EXPECT_NE(d1.find("href=\"../secciones/0085.html\""), std::string::npos);
-  EXPECT_NE(d1.find("href=\"../secciones/0086.html\""), std::string::npos);
-  EXPECT_EQ(d1.find("secciones/1203.html\">"), std::string::npos);
-  EXPECT_NE(d2.find("href=\"../secciones/1203.html\""), std::string::npos);
+  EXPECT_NE(d1.find("href=\"../secciones/0080-0089.html#s0085\""), std::string::npos);
+  EXPECT_NE(d1.find("href=\"../secciones/0080-0089.html#s0086\""), std::string::npos);
+  EXPECT_EQ(d1.find("#s1203\""), std::string::npos);
+  EXPECT_NE(d2.find("href=\"../secciones/1200-1209.html#s1203\""), std::string::npos);
   EXPECT_NE(d1.find("Ana Pérez"), std::string::npos) << "candidaturas registradas";
   EXPECT_EQ(d1.find("Rosa Luna"), std::string::npos);
+}
+
+// One sección's block of its group's page: from its <section> to the next one.
+std::string Bloque(const std::string& pagina, const std::string& seccion) {
+  const size_t inicio = pagina.find("<section class=\"seccion\" id=\"s" + seccion + "\"");
+  EXPECT_NE(inicio, std::string::npos) << seccion;
+  if (inicio == std::string::npos) return "";
+  return pagina.substr(inicio, pagina.find("</section>", inicio) - inicio);
+}
+
+// The foot of a sección's acta table: the votes of its contabilizadas, per column.
+std::vector<int64_t> PieTabla(const std::string& bloque) {
+  std::vector<int64_t> v;
+  const size_t inicio = bloque.find("<tfoot>");
+  EXPECT_NE(inicio, std::string::npos);
+  if (inicio == std::string::npos) return v;
+  const std::string pie = bloque.substr(inicio, bloque.find("</tfoot>", inicio) - inicio);
+  static const std::regex kCelda(R"re(<td><data value="(-?[0-9]+)">)re");
+  for (auto it = std::sregex_iterator(pie.begin(), pie.end(), kCelda); it != std::sregex_iterator();
+       ++it) {
+    v.push_back(std::stoll((*it)[1]));
+  }
+  return v;
 }
 
 TEST(SitioTest, SeccionPageShowsEveryActa) {
   const Corte corte = CorteSintetico();
   auto sitio = Generar(corte, {kShaZip, "https://imagenes.example/actas/", ""});
-  const std::string& s85 = sitio["secciones/0085.html"];
-  const std::string& s86 = sitio["secciones/0086.html"];
-  const std::string& s1203 = sitio["secciones/1203.html"];
+  const std::string& grupo = sitio["secciones/0080-0089.html"];
+  EXPECT_NE(grupo.find("<h1>Secciones 0080 a 0089</h1>"), std::string::npos);
+  const std::string s85 = Bloque(grupo, "0085");
+  const std::string s86 = Bloque(grupo, "0086");
+  const std::string s1203 = Bloque(sitio["secciones/1200-1209.html"], "1203");
+  EXPECT_NE(s85.find("<h2 id=\"s0085-t\">Sección 0085</h2>"), std::string::npos);
+  EXPECT_NE(s85.find("href=\"../distritos/01.html\""), std::string::npos) << "its distrito";
   EXPECT_NE(s85.find("<th scope=\"row\">Básica</th>"), std::string::npos);
   EXPECT_NE(s85.find("<th scope=\"row\">Contigua 1</th>"), std::string::npos);
   EXPECT_NE(s85.find("Ilegible"), std::string::npos) << "the ILEGIBLE field and its observación";
+  EXPECT_EQ(s85.find("Contigua 1</th>", s85.find("</tbody>")), std::string::npos)
+      << "sección 0086's actas are not in 0085's block";
   EXPECT_NE(s86.find("Aún no capturada"), std::string::npos);
   EXPECT_NE(s86.find("Sin imagen publicada"), std::string::npos);
   const std::string sin_acta = domain::ObservacionSet{domain::Observacion::kSinActa}.ToString(
@@ -214,18 +244,25 @@ TEST(SitioTest, SeccionPageShowsEveryActa) {
   EXPECT_NE(s1203.find(excede), std::string::npos) << excede;
   EXPECT_NE(s1203.find("<strong>No contabilizada</strong>"), std::string::npos);
   EXPECT_NE(s1203.find("representación proporcional"), std::string::npos);
-  // Image link and its fingerprint, with how to check it.
+  // Image link and its fingerprint, with how to check it (once per page).
   const std::string sha(64, 'a');
   EXPECT_NE(s85.find("href=\"https://imagenes.example/actas/" + sha + ".png\""), std::string::npos);
   EXPECT_NE(s85.find("<code class=\"sha\">" + sha + "</code>"), std::string::npos);
-  EXPECT_NE(s85.find("sha256sum"), std::string::npos);
+  EXPECT_NE(grupo.find("sha256sum"), std::string::npos);
+  EXPECT_NE(grupo.find("Capturada no quiere decir contabilizada"), std::string::npos);
   // Acopio, captura and verificación times, with the offset.
   EXPECT_NE(s85.find("Acopio 18/10/2020 19:40"), std::string::npos);
   EXPECT_NE(s85.find("(UTC-5)</p>"), std::string::npos);
-  // The vote cells as captured; the sección's votes table is its tally.
+  // The vote cells as captured; the table's foot is the sección's tally, column by
+  // column (PAN first), then the total.
   EXPECT_NE(s85.find("<td>120</td><td>90</td>"), std::string::npos);
-  EXPECT_EQ(FilasTabla(s85, "votos-tabla").at("PAN"), 220);
-  EXPECT_EQ(FilasTabla(s1203, "votos-tabla").at("PAN"), 95) << "excede lista nominal not added";
+  const std::vector<int64_t> pie85 = PieTabla(s85);
+  ASSERT_FALSE(pie85.empty());
+  EXPECT_EQ(pie85.front(), 220);
+  EXPECT_EQ(pie85.back(), corte.tally.secciones.at(85).counts.total_votos_c_cs);
+  const std::vector<int64_t> pie1203 = PieTabla(s1203);
+  ASSERT_FALSE(pie1203.empty());
+  EXPECT_EQ(pie1203.front(), 95) << "excede lista nominal not added";
 }
 
 TEST(SitioTest, ConfigurationTextIsEscaped) {
@@ -377,8 +414,11 @@ TEST(SitioTest, EveryLinkResolves) {
 TEST(SitioTest, SeccionesPageIsTheSearchWithoutJavaScript) {
   auto sitio = Generar(CorteSintetico());
   const std::string& s = sitio["secciones.html"];
-  for (const char* seccion : {"0085", "0086", "1203"}) {
-    EXPECT_NE(s.find(std::string("<a href=\"secciones/") + seccion + ".html\">" + seccion + "</a>"),
+  for (const auto& [grupo, seccion] :
+       {std::pair{"0080-0089", "0085"}, std::pair{"0080-0089", "0086"},
+        std::pair{"1200-1209", "1203"}}) {
+    EXPECT_NE(s.find(std::string("<a href=\"secciones/") + grupo + ".html#s" + seccion + "\">" +
+                     seccion + "</a>"),
               std::string::npos)
         << seccion;
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace prep::domain {
 namespace {
 
@@ -87,6 +89,27 @@ TEST(Catalogo, FindsActasByClave) {
   EXPECT_EQ(c.FindActa("230085C010002"), 1u);  // by id.Clave(): TIPO_ACTA "02"
   EXPECT_FALSE(c.FindActa("230085B01002").has_value());
   EXPECT_FALSE(c.FindActa("230085C020002").has_value());
+}
+
+}  // namespace
+}  // namespace prep::domain
+
+namespace prep::domain {
+namespace {
+
+// Clave writes its digits by hand in range and falls back to snprintf outside
+// it; both give what "%02d%04d%c%02d%02d" prints.
+TEST(CasillaClaveTest, MatchesPrintfInAndOutOfRange) {
+  for (const CasillaId id : {CasillaId{5, 1, TipoCasilla::kBasica, 1, 0},
+                             CasillaId{32, 9999, TipoCasilla::kContigua, 99, 99},
+                             CasillaId{0, 0, TipoCasilla::kEspecial, 0, 0},
+                             CasillaId{5, 12345, TipoCasilla::kExtraordinaria, 1, 2},
+                             CasillaId{123, 7, TipoCasilla::kBasica, 100, 0}}) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%02d%04d%c%02d%02d", id.entidad, id.seccion,
+                  static_cast<char>(id.tipo), id.id_casilla, id.ext_contigua);
+    EXPECT_EQ(id.Clave(), buf);
+  }
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+
 namespace prep::domain {
 namespace {
 
@@ -49,6 +52,28 @@ TEST(Trunc4, NoOverflowAtNationalScale) {
 TEST(Trunc4, HeldAsTenThousandths) {
   EXPECT_EQ(Trunc4Percent(2031, 2136).ten_thousandths, 950842);
   EXPECT_EQ(Percent4{5}.ToString(), "0.0005");
+}
+
+}  // namespace
+}  // namespace prep::domain
+
+namespace prep::domain {
+namespace {
+
+// ToString writes its digits by hand; these hold it to the printf format it
+// replaced ("%s%lld.%04lld"), including the extremes.
+TEST(Trunc4, ToStringMatchesPrintf) {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{9999}, int64_t{10000}, int64_t{-1},
+                    int64_t{-10001}, int64_t{123456789}, INT64_MAX, INT64_MIN + 1}) {
+    const bool neg = v < 0;
+    const uint64_t m = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%llu.%04llu", neg ? "-" : "",
+                  static_cast<unsigned long long>(m / 10000),
+                  static_cast<unsigned long long>(m % 10000));
+    EXPECT_EQ(Percent4{v}.ToString(), buf) << v;
+  }
+  EXPECT_EQ(Percent4{INT64_MIN}.ToString(), "-922337203685477.5808");
 }
 
 }  // namespace
