@@ -6,10 +6,12 @@
 // Thread-safety: a value.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -21,7 +23,7 @@ class JsonTexto {
  public:
   JsonTexto() = default;
   // Appends to `inicio` (Tomar gives it back): many records into one buffer.
-  explicit JsonTexto(std::string inicio) : out_(std::move(inicio)) {}
+  explicit JsonTexto(std::string inicio) : out_(std::move(inicio)), n_(out_.size()) {}
 
   void AbrirObjeto() { Abrir('{'); }
   void CerrarObjeto() { Cerrar('}'); }
@@ -29,53 +31,82 @@ class JsonTexto {
   void CerrarLista() { Cerrar(']'); }
   void Clave(std::string_view k) {
     Separar();
-    Escapar(k);
-    out_ += ':';
+    Cadena(k);
+    Poner(':');
     tras_clave_ = true;
   }
   void Texto(std::string_view v) {
     Separar();
-    Escapar(v);
+    Cadena(v);
   }
   void Entero(int64_t v) {
     Separar();
-    char b[24];
-    out_.append(b, std::to_chars(b, b + sizeof b, v).ptr);
+    char* p = Reservar(24);
+    n_ += static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - p);
   }
   // A date as a JSON string (base/tiempo.h formats, no escaping needed).
   void Fecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
     Separar();
-    out_ += '"';
-    AnadirFecha(out_, utc_ms, offset_minutos, formato);
-    out_ += '"';
+    Poner('"');
+    thread_local std::string f;  // reused: no allocation per date
+    f.clear();
+    AnadirFecha(f, utc_ms, offset_minutos, formato);
+    Poner(f);
+    Poner('"');
   }
   void Booleano(bool v) {
     Separar();
-    out_ += v ? "true" : "false";
+    Poner(v ? std::string_view("true") : std::string_view("false"));
   }
   void Nulo() {
     Separar();
-    out_ += "null";
+    Poner("null");
   }
   // A value already written as JSON.
   void Crudo(std::string_view json) {
     Separar();
-    out_ += json;
+    Poner(json);
   }
-  std::string Tomar() { return std::move(out_); }
+  std::string Tomar() {
+    out_.resize(n_);
+    n_ = 0;
+    return std::move(out_);
+  }
 
  private:
+  // The text is out_[0, n_); out_ beyond n_ is room already allocated. The
+  // writes go through a pointer, not string::append per piece: the records of
+  // a national corte are hundreds of MB, and those calls were most of their cost.
+  char* Reservar(size_t n) {
+    const size_t objetivo = n_ + n;
+    if (objetivo > out_.size()) {
+      // Within the capacity, grow the size a little (a buffer reused for
+      // hundreds of MB must not be zero-filled again); beyond it, double.
+      out_.resize(objetivo <= out_.capacity() ? std::min(out_.capacity(), objetivo + 4096)
+                                              : std::max(objetivo, 2 * out_.capacity()));
+    }
+    return out_.data() + n_;
+  }
+  void Poner(char c) {
+    *Reservar(1) = c;
+    ++n_;
+  }
+  void Poner(std::string_view s) {
+    if (s.empty()) return;
+    std::memcpy(Reservar(s.size()), s.data(), s.size());
+    n_ += s.size();
+  }
   // Containers nest at most 64 deep (ours: 4); bit k of `con_elementos_` says
   // whether the container at depth k already holds an element.
   void Abrir(char c) {
     Separar();
-    out_ += c;
+    Poner(c);
     if (profundidad_ == 64) std::abort();
     ++profundidad_;
     con_elementos_ &= ~Bit();
   }
   void Cerrar(char c) {
-    out_ += c;
+    Poner(c);
     --profundidad_;
   }
   uint64_t Bit() const { return uint64_t{1} << (profundidad_ - 1); }
@@ -86,31 +117,33 @@ class JsonTexto {
       return;
     }
     if (profundidad_ == 0) return;
-    if (con_elementos_ & Bit()) out_ += ',';
+    if (con_elementos_ & Bit()) Poner(',');
     con_elementos_ |= Bit();
   }
-  void Escapar(std::string_view s) {
-    out_ += '"';
+  // A JSON string: quotes, '"' and '\\' escaped, control characters as \\u00XX.
+  void Cadena(std::string_view s) {
+    Poner('"');
     size_t desde = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
       if (c != '"' && c != '\\' && c >= 0x20) continue;
-      out_.append(s.data() + desde, i - desde);  // the run that needs no escaping, at once
+      Poner(s.substr(desde, i - desde));  // the run that needs no escaping, at once
       desde = i + 1;
       if (c == '"' || c == '\\') {
-        out_ += '\\';
-        out_ += s[i];
+        Poner('\\');
+        Poner(s[i]);
       } else {
         char b[8];
         std::snprintf(b, sizeof b, "\\u%04x", c);
-        out_ += b;
+        Poner(b);
       }
     }
-    out_.append(s.data() + desde, s.size() - desde);
-    out_ += '"';
+    Poner(s.substr(desde));
+    Poner('"');
   }
 
   std::string out_;
+  size_t n_ = 0;
   uint64_t con_elementos_ = 0;
   int profundidad_ = 0;
   bool tras_clave_ = false;
