@@ -29,25 +29,30 @@ std::optional<TipoCasilla> TipoCasillaFromLetter(char letter) {
 }
 
 std::string CasillaId::Clave() const {
-  const auto cabe = [](int v, int max) { return v >= 0 && v <= max; };
-  if (!cabe(entidad, 99) || !cabe(seccion, 9999) || !cabe(id_casilla, 99) ||
-      !cabe(ext_contigua, 99)) {
+  if (entidad < 0 || seccion < 0 || id_casilla < 0 || ext_contigua < 0) {
     char buf[64];
     std::snprintf(buf, sizeof(buf), "%02d%04d%c%02d%02d", entidad, seccion, static_cast<char>(tipo),
                   id_casilla, ext_contigua);
     return buf;
   }
-  // The same digits as the snprintf above, written directly: a national corte
-  // asks for a few million claves.
-  std::string r(11, '0');
-  const auto digitos = [&r](size_t pos, int v, int n) {
-    for (int i = n - 1; i >= 0; --i, v /= 10) r[pos + static_cast<size_t>(i)] = '0' + v % 10;
+  // What the snprintf above prints ("%0Nd": at least N digits, zero-padded),
+  // written directly: a national corte asks for a few million claves.
+  std::string r;
+  const auto digitos = [&r](int v, int n) {
+    char b[16];
+    int k = 0;
+    do {
+      b[k++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v > 0);
+    for (int i = k; i < n; ++i) r.push_back('0');
+    while (k > 0) r.push_back(b[--k]);
   };
-  digitos(0, entidad, 2);
-  digitos(2, seccion, 4);
-  r[6] = static_cast<char>(tipo);
-  digitos(7, id_casilla, 2);
-  digitos(9, ext_contigua, 2);
+  digitos(entidad, 2);
+  digitos(seccion, 4);
+  r.push_back(static_cast<char>(tipo));
+  digitos(id_casilla, 2);
+  digitos(ext_contigua, 2);
   return r;
 }
 

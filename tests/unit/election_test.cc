@@ -104,7 +104,8 @@ TEST(CasillaClaveTest, MatchesPrintfInAndOutOfRange) {
                              CasillaId{32, 9999, TipoCasilla::kContigua, 99, 99},
                              CasillaId{0, 0, TipoCasilla::kEspecial, 0, 0},
                              CasillaId{5, 12345, TipoCasilla::kExtraordinaria, 1, 2},
-                             CasillaId{123, 7, TipoCasilla::kBasica, 100, 0}}) {
+                             CasillaId{123, 7, TipoCasilla::kBasica, 100, 0},
+                             CasillaId{-1, 7, TipoCasilla::kBasica, 1, 0}}) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%02d%04d%c%02d%02d", id.entidad, id.seccion,
                   static_cast<char>(id.tipo), id.id_casilla, id.ext_contigua);
