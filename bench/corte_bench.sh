@@ -12,6 +12,10 @@
 #
 # Environment (all optional): CPU=0  RUNS_SMALL=5  RUNS_LARGE=1  DIR=bench/out
 #   SIZES="3841 500000"  STEP_TIMEOUT=900 (seconds per size)
+#   DROP_CACHES=1: as root, `sync; echo 3 > /proc/sys/vm/drop_caches` before each
+#   size, so that each starts with the same free memory (on the reference VM,
+#   page-cache writes into memory not touched since boot were up to 10x slower;
+#   see BENCHMARKS.md).
 # Exit: 0 both targets met, 2 setup failure, 3 a target missed.
 set -euo pipefail
 
@@ -40,6 +44,10 @@ summary="$dir/corte_bench.summary.txt"
 missed=0
 for n in $sizes; do
   if (( n >= 10000 )); then target=5000; runs="${RUNS_LARGE:-1}"; else target=100; runs="${RUNS_SMALL:-5}"; fi
+  if [[ "${DROP_CACHES:-0}" == 1 ]]; then
+    sync
+    echo 3 > /proc/sys/vm/drop_caches || die "DROP_CACHES=1 needs root"
+  fi
   set +e
   timeout "$step_timeout" taskset -c "$cpu" "$bin" --actas "$n" --runs "$runs" --dir "$dir" \
     --target-ms "$target" | tee "$dir/corte_bench.$n.txt"

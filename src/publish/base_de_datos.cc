@@ -51,9 +51,14 @@ void Opcional(std::string& out, const std::optional<int64_t>& v) {
   if (v) AnadirEntero(out, *v);
 }
 
-std::string Hora(int64_t ms, int offset, const Estilo& e) {
-  if (ms == 0) return e.ine ? "-" : "";
-  return FormatearFecha(ms, offset, e.ine ? FormatoFecha::kDiaMesAnio : FormatoFecha::kIso);
+// A time of the acta's operation in the dialect's format; "-" (INE) or empty
+// when it did not happen. Appended, not returned: three per row.
+void AnadirHora(std::string& out, int64_t ms, int offset, const Estilo& e) {
+  if (ms == 0) {
+    if (e.ine) out.push_back('-');
+    return;
+  }
+  AnadirFecha(out, ms, offset, e.ine ? FormatoFecha::kDiaMesAnio : FormatoFecha::kIso);
 }
 
 std::string NombreDistrito(const domain::Catalogo& cat, int id) {
@@ -189,7 +194,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     out.append(sha);
     for (int64_t ms : {a.hora_acopio_ms, a.hora_captura_ms, a.hora_verificacion_ms}) {
       sep();
-      out.append(Hora(ms, offset, e));
+      AnadirHora(out, ms, offset, e);
     }
     sep();
     out.append(a.origen);

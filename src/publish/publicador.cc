@@ -427,12 +427,23 @@ Status Publicador::Cargar() {
     while (std::getline(in, linea)) {
       auto r = nlohmann::json::parse(linea, nullptr, false);
       if (r.is_discarded()) continue;
-      Anterior& a = anteriores_[r.value("clave_acta", "")];
-      a.estado = r.value("estado", "");
-      a.hoja = HojaMerkle(linea);
+      anteriores_.push_back({r.value("clave_acta", ""), r.value("estado", ""), HojaMerkle(linea)});
     }
   }
   return Status::Ok();
+}
+
+const Publicador::Anterior* Publicador::BuscarAnterior(size_t i, const std::string& clave_acta) {
+  if (i < anteriores_.size() && anteriores_[i].clave_acta == clave_acta) return &anteriores_[i];
+  if (!indice_hecho_) {
+    // Later positions win, as a map filled in order would have it.
+    for (size_t k = 0; k < anteriores_.size(); ++k) {
+      indice_anteriores_[anteriores_[k].clave_acta] = k;
+    }
+    indice_hecho_ = true;
+  }
+  auto it = indice_anteriores_.find(clave_acta);
+  return it == indice_anteriores_.end() ? nullptr : &anteriores_[it->second];
 }
 
 Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
@@ -515,7 +526,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/actas.jsonl", jsonl));
   etapa("registros");
   // Change list against the previous corte.
-  std::unordered_map<std::string, Anterior> ahora;
+  std::vector<Anterior> ahora;
   ahora.reserve(corte.actas.size());
   {
     JsonTexto nuevas, cambios, corregidas;
@@ -525,11 +536,10 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     for (size_t i = 0; i < corte.actas.size(); ++i) {
       const ActaPublicada& a = corte.actas[i];
       const std::string_view estado = EstadoActa(a);
-      Anterior& hoy = ahora[a.clave_acta];
-      hoy.estado = std::string(estado);
-      hoy.hoja = hojas[i];
-      auto antes = anteriores_.find(a.clave_acta);
-      const bool estaba = antes != anteriores_.end() && antes->second.estado != "sin_capturar";
+      ahora.push_back({a.clave_acta, std::string(estado), hojas[i]});
+      const Anterior& hoy = ahora.back();
+      const Anterior* antes = BuscarAnterior(i, a.clave_acta);
+      const bool estaba = antes != nullptr && antes->estado != "sin_capturar";
       if (!estaba) {
         if (estado == "sin_capturar") continue;
         nuevas.AbrirObjeto();
@@ -538,12 +548,12 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
         nuevas.Clave("estado");
         nuevas.Texto(estado);
         nuevas.CerrarObjeto();
-      } else if (antes->second.estado != estado) {
+      } else if (antes->estado != estado) {
         cambios.AbrirObjeto();
         cambios.Clave("clave_acta");
         cambios.Texto(a.clave_acta);
         cambios.Clave("antes");
-        cambios.Texto(antes->second.estado);
+        cambios.Texto(antes->estado);
         cambios.Clave("despues");
         cambios.Texto(estado);
         if (!a.motivo_correccion.empty()) {
@@ -551,7 +561,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
           cambios.Texto(a.motivo_correccion);
         }
         cambios.CerrarObjeto();
-      } else if (antes->second.hoja != hoy.hoja) {
+      } else if (antes->hoja != hoy.hoja) {
         corregidas.AbrirObjeto();
         corregidas.Clave("clave_acta");
         corregidas.Texto(a.clave_acta);
@@ -832,6 +842,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   ultimo_sha256_manifest_ = sha256_manifest;
   cerrado_ = info.final;
   anteriores_ = std::move(ahora);
+  indice_anteriores_.clear();
+  indice_hecho_ = false;
   CortePublicado r;
   r.id = info.id;
   r.carpeta = destino.string();

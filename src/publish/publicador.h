@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -87,16 +88,25 @@ class Publicador {
  private:
   Status Cargar();
   struct Anterior {
+    std::string clave_acta;
     std::string estado;
     HuellaMerkle hoja;  // of its record: a change in any field changes it
   };
+  // The last corte's acta at position `i` if it has this clave (the order of
+  // actas is the catálogo's, so it almost always does), else the one with this
+  // clave anywhere; null if none.
+  const Anterior* BuscarAnterior(size_t i, const std::string& clave_acta);
   OpcionesPublicador o_;
   std::vector<std::string> indice_;  // JSON objects of index.json, as written
   std::string ultimo_id_;
   int64_t ultimo_instante_ = 0;
   std::string ultimo_sha256_manifest_;
   bool cerrado_ = false;
-  std::unordered_map<std::string, Anterior> anteriores_;  // by CLAVE_ACTA
+  std::vector<Anterior> anteriores_;  // the last corte's actas, in its order
+  // CLAVE_ACTA -> position in anteriores_; built on the first lookup that
+  // misses its position (a catálogo that changed between cortes).
+  std::unordered_map<std::string_view, size_t> indice_anteriores_;
+  bool indice_hecho_ = false;
 };
 
 // The acta's canonical record (one line of datos/actas.jsonl, no newline).
