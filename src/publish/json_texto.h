@@ -121,8 +121,26 @@ class JsonTexto {
     con_elementos_ |= Bit();
   }
   // A JSON string: quotes, '"' and '\\' escaped, control characters as \\u00XX.
+  // One pass that copies while it checks; the rare string that needs escaping
+  // goes on in CadenaEscapada from the first character that does.
   void Cadena(std::string_view s) {
-    Poner('"');
+    char* const inicio = Reservar(s.size() + 2);
+    char* p = inicio;
+    *p++ = '"';
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        n_ += static_cast<size_t>(p - inicio);
+        CadenaEscapada(s.substr(i));
+        return;
+      }
+      *p++ = s[i];
+    }
+    *p++ = '"';
+    n_ += static_cast<size_t>(p - inicio);
+  }
+  // The rest of a string whose opening quote is written.
+  void CadenaEscapada(std::string_view s) {
     size_t desde = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);

@@ -27,10 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Text files at most this large get a .gz sibling; larger ones (the acta
-// records, a distrito's JSON in a large election) are bulk downloads, fetched
-// rarely, and compressing them was a large share of a corte's time.
-constexpr size_t kMaxBytesGzip = 256 << 10;
+// Pages at most this large get a .gz sibling (ConGzip says which files).
+constexpr size_t kMaxBytesGzip = 1 << 20;
 
 std::string ErrnoTexto() { return std::strerror(errno); }
 
@@ -90,20 +88,18 @@ std::string Gzip(std::string_view in) {
   return out;
 }
 
-// Sección pages get no .gz sibling: a national corte has ~70,000, a few KB
-// each, and their siblings were ~250 MB, 70,000 files and most of the gzip time
-// of a corte; a server may still compress them on the fly (nginx's `gzip on`).
-// Every smaller page above them keeps its sibling.
-bool EsTexto(std::string_view ruta);
+// A .gz sibling is written for what a browser loads on its way to a sección:
+// the pages above the secciones, the stylesheet and script, and entidad.json.
+// Not for the sección pages (a national corte has ~7,000 of ~70 KB) nor the
+// other data files (distrito JSON, the change list, the acta records: bulk
+// downloads for programs): their siblings were most of the gzip time of a
+// corte, and a server may compress them on the fly (nginx's `gzip on`).
 bool ConGzip(std::string_view ruta, size_t bytes) {
   if (bytes < 256 || bytes > kMaxBytesGzip) return false;
   if (ruta.starts_with("secciones/")) return false;
-  return EsTexto(ruta);
-}
-
-bool EsTexto(std::string_view ruta) {
-  for (std::string_view ext : {".html", ".json", ".jsonl", ".css", ".js", ".txt", ".csv"}) {
-    if (ruta.size() > ext.size() && ruta.substr(ruta.size() - ext.size()) == ext) return true;
+  if (ruta.starts_with("datos/")) return ruta == "datos/entidad.json";
+  for (std::string_view ext : {".html", ".css", ".js"}) {
+    if (ruta.ends_with(ext)) return true;
   }
   return false;
 }

@@ -131,5 +131,23 @@ TEST(JsonTextoTest, CommasEscapesAndNesting) {
   EXPECT_EQ(j.Tomar(), R"({"a":"x\"y\\z\u000a\u0001ñ","b":[-3,null,true,{"c":1}],"d":{}})");
 }
 
+TEST(JsonTextoTest, AppendsToABufferAndEscapesAtEitherEnd) {
+  // Records are appended to one buffer, which grows past its first capacity.
+  std::string buffer = "prefix\n";
+  const std::string largo(5000, 'x');
+  for (int i = 0; i < 3; ++i) {
+    JsonTexto j(std::move(buffer));
+    j.AbrirLista();
+    j.Texto("\"first");
+    j.Texto(largo + "\\");
+    j.Texto("");
+    j.CerrarLista();
+    buffer = j.Tomar();
+    buffer += '\n';
+  }
+  const std::string linea = "[\"\\\"first\",\"" + largo + "\\\\\",\"\"]\n";
+  EXPECT_EQ(buffer, "prefix\n" + linea + linea + linea);
+}
+
 }  // namespace
 }  // namespace prep::publish

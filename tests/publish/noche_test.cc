@@ -320,15 +320,26 @@ TEST_P(NocheTest, AWholeNightOnScheduleThenCheckedAndVerified) {
     fs::path sin = f.path();
     sin.replace_extension();
     EXPECT_EQ(todo, Leer(sin)) << f.path();
-    const std::string rel = fs::relative(f.path(), pub / "cortes" / publicados.back().id).string();
-    EXPECT_FALSE(rel.starts_with("secciones/"))
-        << rel << ": sección pages are left to the server's own compression";
     ++gz;
   }
-  // The pages above the secciones, their JSON and the change list: index.html,
-  // estilo.css, secciones.html, entidad.json, cambios.json, actas.jsonl, ...
-  EXPECT_GE(gz, 8u);
-  EXPECT_TRUE(fs::exists(pub / "cortes" / publicados.back().id / "index.html.gz"));
+  // Which files have a sibling: what a browser loads on its way to a sección
+  // (the pages but the sección pages, estilo.css, buscar.js, entidad.json);
+  // not the sección pages nor the other data files.
+  const fs::path ultima = pub / "cortes" / publicados.back().id;
+  size_t esperados = 0;
+  for (const auto& f : fs::recursive_directory_iterator(ultima)) {
+    if (!f.is_regular_file() || f.path().extension() == ".gz") continue;
+    const std::string rel = fs::relative(f.path(), ultima).string();
+    const std::string ext = f.path().extension().string();
+    const bool pagina =
+        (ext == ".html" || ext == ".css" || ext == ".js") && !rel.starts_with("secciones/");
+    const bool debe = (pagina || rel == "datos/entidad.json") && f.file_size() >= 256;
+    EXPECT_EQ(fs::exists(f.path().string() + ".gz"), debe) << rel;
+    esperados += debe;
+  }
+  EXPECT_EQ(gz, esperados);
+  EXPECT_GE(gz, 6u);
+  EXPECT_TRUE(fs::exists(ultima / "index.html.gz"));
   EXPECT_TRUE(fs::exists(pub / "cortes" / publicados.back().id / "datos" / "entidad.json.gz"));
 
   // One byte flipped anywhere fails, naming the file; restored, it passes again.
