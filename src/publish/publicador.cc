@@ -249,9 +249,28 @@ const domain::LevelTally& TallyDe(const Mapa& m, const K& k) {
   return it == m.end() ? kVacio : it->second;
 }
 
-// An acta in its sección's file: its results and the SHA-256 of its image.
-// The full record (image path, origin, times, cotejo) is its line of
-// actas.jsonl; repeating it here doubled the acta bytes of every corte.
+// "estado" and, once captured, what the acta says: observaciones (with the
+// motivo of a sin acta), the computed total and the votes. The same fields
+// and order in the acta record and in its distrito's file.
+void Resultado(JsonTexto& j, const ActaPublicada& a) {
+  j.Clave("estado");
+  j.Texto(EstadoActa(a));
+  if (!a.capturada) return;
+  j.Clave("observaciones");
+  j.Texto(a.clasificacion.observaciones.ToString());
+  if (a.clasificacion.observaciones.Has(domain::Observacion::kSinActa)) {
+    j.Clave("motivo_sin_acta");
+    j.Entero(static_cast<int>(a.clasificacion.sin_acta_motivo));
+  }
+  j.Clave("total_votos_calculado");
+  j.Entero(a.clasificacion.total_votos_calculado);
+  j.Clave("votos");
+  Votos(j, a);
+}
+
+// An acta under its sección in its distrito's file: its results and the SHA-256
+// of its image. The full record (image path, origin, times, cotejo) is its line
+// of actas.jsonl; repeating it here doubled the acta bytes of every corte.
 void ActaDeSeccion(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
   const domain::Catalogo& cat = corte.catalogo();
   const domain::Acta& acta = cat.actas[*a.acta_index];
@@ -265,20 +284,7 @@ void ActaDeSeccion(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
   j.Texto(acta.id.tipo_acta);
   j.Clave("lista_nominal");
   j.Entero(c.lista_nominal);
-  j.Clave("estado");
-  j.Texto(EstadoActa(a));
-  if (a.capturada) {
-    j.Clave("observaciones");
-    j.Texto(a.clasificacion.observaciones.ToString());
-    if (a.clasificacion.observaciones.Has(domain::Observacion::kSinActa)) {
-      j.Clave("motivo_sin_acta");
-      j.Entero(static_cast<int>(a.clasificacion.sin_acta_motivo));
-    }
-    j.Clave("total_votos_calculado");
-    j.Entero(a.clasificacion.total_votos_calculado);
-    j.Clave("votos");
-    Votos(j, a);
-  }
+  Resultado(j, a);
   if (!a.sha256.empty()) {
     j.Clave("sha256_imagen");
     j.Texto(a.sha256);
@@ -315,20 +321,7 @@ void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicad
     j.Clave("lista_nominal");
     j.Entero(c.lista_nominal);
   }
-  j.Clave("estado");
-  j.Texto(EstadoActa(a));
-  if (a.capturada) {
-    j.Clave("observaciones");
-    j.Texto(a.clasificacion.observaciones.ToString());
-    if (a.clasificacion.observaciones.Has(domain::Observacion::kSinActa)) {
-      j.Clave("motivo_sin_acta");
-      j.Entero(static_cast<int>(a.clasificacion.sin_acta_motivo));
-    }
-    j.Clave("total_votos_calculado");
-    j.Entero(a.clasificacion.total_votos_calculado);
-    j.Clave("votos");
-    Votos(j, a);
-  }
+  Resultado(j, a);
   if (!a.sha256.empty()) {
     j.Clave("imagen");
     j.AbrirObjeto();
