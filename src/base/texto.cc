@@ -40,6 +40,16 @@ void AnadirEntero(std::string& out, int64_t v) {
   out.append(buf, r.ptr);
 }
 
+void AnadirRelleno(std::string& out, int64_t v, int ancho) {
+  char digitos[24];
+  const char* fin = std::to_chars(digitos, digitos + sizeof(digitos), v).ptr;
+  const char* d = digitos;
+  const int relleno = ancho - static_cast<int>(fin - digitos);  // the sign counts in `ancho`
+  if (*d == '-') out.push_back(*d++);
+  if (relleno > 0) out.append(static_cast<size_t>(relleno), '0');
+  out.append(d, static_cast<size_t>(fin - d));
+}
+
 void AnadirCampoCsv(std::string& out, std::string_view s, char separador) {
   const char especiales[] = {separador, '"', '\r', '\n'};
   if (s.find_first_of(std::string_view(especiales, sizeof(especiales))) == std::string_view::npos) {

@@ -15,6 +15,9 @@ namespace prep {
 void AnadirHtml(std::string& out, std::string_view s);
 // `v` in decimal.
 void AnadirEntero(std::string& out, int64_t v);
+// `v` in decimal, zero-padded to at least `ancho` characters, sign included:
+// what printf's "%0*lld" prints (sección 0085, a time's 07, year 2020).
+void AnadirRelleno(std::string& out, int64_t v, int ancho);
 // `s` as one CSV cell (RFC 4180): quoted, quotes doubled, when it holds the
 // separator, a quote or a line end; as it is otherwise.
 void AnadirCampoCsv(std::string& out, std::string_view s, char separador = ',');

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/texto.h"
+
 namespace prep {
 namespace {
 
@@ -39,129 +41,67 @@ FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos) {
   return f;
 }
 
-namespace {
-
-// `n` decimal digits of 0 <= v < 10^n, zero-padded.
-char* Digitos(char* p, int v, int n) {
-  for (int i = n - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  return p + n;
-}
-
-std::string FormatearConSnprintf(const FechaHora& f, int offset_minutos, FormatoFecha formato) {
-  char buf[96];
-  switch (formato) {
-    case FormatoFecha::kIso:
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", f.anio, f.mes, f.dia, f.hora,
-                    f.minuto, f.segundo);
-      break;
-    case FormatoFecha::kDiaMesAnio:
-      std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d:%02d", f.dia, f.mes, f.anio, f.hora,
-                    f.minuto, f.segundo);
-      break;
-    case FormatoFecha::kCorteQroo:
-      std::snprintf(buf, sizeof buf, "%04d/%02d/%02d %02d:%02d", f.anio, f.mes, f.dia, f.hora,
-                    f.minuto);
-      break;
-    case FormatoFecha::kCorteIne:
-      std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", f.dia, f.mes, f.anio, f.hora,
-                    f.minuto);
-      break;
-    case FormatoFecha::kIdCorte:
-      std::snprintf(buf, sizeof buf, "%04d%02d%02d_%02d%02d", f.anio, f.mes, f.dia, f.hora,
-                    f.minuto);
-      break;
-    case FormatoFecha::kIso8601: {
-      const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", f.anio, f.mes,
-                    f.dia, f.hora, f.minuto, f.segundo, offset_minutos < 0 ? '-' : '+', a / 60,
-                    a % 60);
-      break;
-    }
-  }
-  return buf;
-}
-
-}  // namespace
-
 void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  // Written field by field, not through snprintf: a national corte formats a
+  // few million dates. The widths are printf's "%0Nd" (AnadirRelleno).
   const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
-  const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
-  if (f.anio < 0 || f.anio > 9999 || a / 60 > 99) {
-    // Outside what the fixed widths hold: the same fields through snprintf.
-    out += FormatearConSnprintf(f, offset_minutos, formato);
-    return;
-  }
-  // Digits written straight into the buffer: a national corte formats a few
-  // million dates, and snprintf was a visible share of its time.
-  char buf[32];
-  char* p = buf;
-  auto fecha = [&](char sep, bool dia_primero) {
-    if (dia_primero) {
-      p = Digitos(p, f.dia, 2);
-      *p++ = sep;
-      p = Digitos(p, f.mes, 2);
-      *p++ = sep;
-      p = Digitos(p, f.anio, 4);
-    } else {
-      p = Digitos(p, f.anio, 4);
-      *p++ = sep;
-      p = Digitos(p, f.mes, 2);
-      *p++ = sep;
-      p = Digitos(p, f.dia, 2);
-    }
+  const auto fecha = [&](char sep, bool dia_primero) {
+    AnadirRelleno(out, dia_primero ? f.dia : f.anio, dia_primero ? 2 : 4);
+    out.push_back(sep);
+    AnadirRelleno(out, f.mes, 2);
+    out.push_back(sep);
+    AnadirRelleno(out, dia_primero ? f.anio : f.dia, dia_primero ? 4 : 2);
   };
-  auto hora = [&](bool segundos) {
-    p = Digitos(p, f.hora, 2);
-    *p++ = ':';
-    p = Digitos(p, f.minuto, 2);
+  const auto hora = [&](bool segundos) {
+    AnadirRelleno(out, f.hora, 2);
+    out.push_back(':');
+    AnadirRelleno(out, f.minuto, 2);
     if (segundos) {
-      *p++ = ':';
-      p = Digitos(p, f.segundo, 2);
+      out.push_back(':');
+      AnadirRelleno(out, f.segundo, 2);
     }
   };
   switch (formato) {
     case FormatoFecha::kIso:
       fecha('-', false);
-      *p++ = ' ';
+      out.push_back(' ');
       hora(true);
       break;
     case FormatoFecha::kDiaMesAnio:
       fecha('/', true);
-      *p++ = ' ';
+      out.push_back(' ');
       hora(true);
       break;
     case FormatoFecha::kCorteQroo:
       fecha('/', false);
-      *p++ = ' ';
+      out.push_back(' ');
       hora(false);
       break;
     case FormatoFecha::kCorteIne:
       fecha('/', true);
-      *p++ = ' ';
+      out.push_back(' ');
       hora(false);
       break;
     case FormatoFecha::kIdCorte:
-      p = Digitos(p, f.anio, 4);
-      p = Digitos(p, f.mes, 2);
-      p = Digitos(p, f.dia, 2);
-      *p++ = '_';
-      p = Digitos(p, f.hora, 2);
-      p = Digitos(p, f.minuto, 2);
+      AnadirRelleno(out, f.anio, 4);
+      AnadirRelleno(out, f.mes, 2);
+      AnadirRelleno(out, f.dia, 2);
+      out.push_back('_');
+      AnadirRelleno(out, f.hora, 2);
+      AnadirRelleno(out, f.minuto, 2);
       break;
-    case FormatoFecha::kIso8601:
+    case FormatoFecha::kIso8601: {
+      const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
       fecha('-', false);
-      *p++ = 'T';
+      out.push_back('T');
       hora(true);
-      *p++ = offset_minutos < 0 ? '-' : '+';
-      p = Digitos(p, a / 60, 2);
-      *p++ = ':';
-      p = Digitos(p, a % 60, 2);
+      out.push_back(offset_minutos < 0 ? '-' : '+');
+      AnadirRelleno(out, a / 60, 2);
+      out.push_back(':');
+      AnadirRelleno(out, a % 60, 2);
       break;
+    }
   }
-  out.append(buf, p);
 }
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {

@@ -1,7 +1,8 @@
 #include "domain/election.h"
 
 #include <cctype>
-#include <cstdio>
+
+#include "base/texto.h"
 
 namespace prep::domain {
 
@@ -29,30 +30,14 @@ std::optional<TipoCasilla> TipoCasillaFromLetter(char letter) {
 }
 
 std::string CasillaId::Clave() const {
-  if (entidad < 0 || seccion < 0 || id_casilla < 0 || ext_contigua < 0) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%02d%04d%c%02d%02d", entidad, seccion, static_cast<char>(tipo),
-                  id_casilla, ext_contigua);
-    return buf;
-  }
-  // What the snprintf above prints ("%0Nd": at least N digits, zero-padded),
-  // written directly: a national corte asks for a few million claves.
+  // printf's "%02d%04d%c%02d%02d", written field by field: a national corte
+  // asks for a few million claves.
   std::string r;
-  const auto digitos = [&r](int v, int n) {
-    char b[16];
-    int k = 0;
-    do {
-      b[k++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v > 0);
-    for (int i = k; i < n; ++i) r.push_back('0');
-    while (k > 0) r.push_back(b[--k]);
-  };
-  digitos(entidad, 2);
-  digitos(seccion, 4);
+  AnadirRelleno(r, entidad, 2);
+  AnadirRelleno(r, seccion, 4);
   r.push_back(static_cast<char>(tipo));
-  digitos(id_casilla, 2);
-  digitos(ext_contigua, 2);
+  AnadirRelleno(r, id_casilla, 2);
+  AnadirRelleno(r, ext_contigua, 2);
   return r;
 }
 

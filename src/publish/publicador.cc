@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/texto.h"
 #include "base/tiempo.h"
 #include "publish/json_texto.h"
 #include "publish/sitio.h"
@@ -226,12 +227,6 @@ void Cabecera(JsonTexto& j, const Corte& corte, std::string_view nivel) {
   j.Texto(nivel);
 }
 
-std::string Dos(int n) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%02d", n);
-  return b;
-}
-
 void Conteos(JsonTexto& j, const domain::SummaryCounts& c) {
   j.Clave("actas_esperadas");
   j.Entero(c.esperadas);
@@ -247,6 +242,17 @@ template <typename Mapa, typename K>
 const domain::LevelTally& TallyDe(const Mapa& m, const K& k) {
   auto it = m.find(k);
   return it == m.end() ? kVacio : it->second;
+}
+
+// Where the acta was filled in: its casilla, its type, the casilla's lista
+// nominal. The same fields in the acta record and in its distrito's file.
+void Casilla(JsonTexto& j, const domain::Casilla& c, const domain::Acta& acta) {
+  j.Clave("clave_casilla");
+  j.Texto(c.id.Clave());
+  j.Clave("tipo_acta");
+  j.Texto(acta.id.tipo_acta);
+  j.Clave("lista_nominal");
+  j.Entero(c.lista_nominal);
 }
 
 // "estado" and, once captured, what the acta says: observaciones (with the
@@ -278,12 +284,7 @@ void ActaDeSeccion(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
   j.AbrirObjeto();
   j.Clave("clave_acta");
   j.Texto(a.clave_acta);
-  j.Clave("clave_casilla");
-  j.Texto(c.id.Clave());
-  j.Clave("tipo_acta");
-  j.Texto(acta.id.tipo_acta);
-  j.Clave("lista_nominal");
-  j.Entero(c.lista_nominal);
+  Casilla(j, c, acta);
   Resultado(j, a);
   if (!a.sha256.empty()) {
     j.Clave("sha256_imagen");
@@ -314,12 +315,7 @@ void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicad
     j.Entero(c.distrito);
     j.Clave("seccion");
     j.Entero(c.id.seccion);
-    j.Clave("clave_casilla");
-    j.Texto(c.id.Clave());
-    j.Clave("tipo_acta");
-    j.Texto(acta.id.tipo_acta);
-    j.Clave("lista_nominal");
-    j.Entero(c.lista_nominal);
+    Casilla(j, c, acta);
   }
   Resultado(j, a);
   if (!a.sha256.empty()) {
@@ -510,7 +506,6 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   std::vector<HuellaMerkle> hojas;
   hojas.reserve(corte.actas.size());
   for (size_t i = 0; i < corte.actas.size(); ++i) hojas.push_back(HojaMerkle(registro(i)));
-  const size_t numero_hojas = hojas.size();
   const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
   PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/actas.jsonl", jsonl));
   etapa("registros");
@@ -655,7 +650,10 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     }
     j.CerrarLista();
     j.CerrarObjeto();
-    PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/distritos/" + Dos(d.id) + ".json", j.Tomar()));
+    std::string ruta = "datos/distritos/";
+    AnadirRelleno(ruta, d.id, 2);
+    ruta += ".json";
+    PREP_RETURN_IF_ERROR(carpeta.Escribir(ruta, j.Tomar()));
   }
   jsonl.clear();
   jsonl.shrink_to_fit();
@@ -737,7 +735,7 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   m.Clave("archivo");
   m.Texto("datos/actas.jsonl");
   m.Clave("hojas");
-  m.Entero(static_cast<int64_t>(numero_hojas));
+  m.Entero(static_cast<int64_t>(hojas.size()));
   m.Clave("raiz");
   m.Texto(raiz_merkle);
   m.CerrarObjeto();

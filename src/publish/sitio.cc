@@ -21,14 +21,6 @@ using F = domain::SummaryField;
 
 // ── Appending text, numbers and times ────────────────────────────────────────
 
-// Zero-padded, for the file names and keys people read: distrito 01, sección 0085.
-void Relleno(std::string& out, int64_t v, int ancho) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  for (int n = static_cast<int>(r.ptr - buf); n < ancho; ++n) out.push_back('0');
-  out.append(buf, r.ptr);
-}
-
 // With thousands separators as Mexico writes them: 1,187,254.
 void Numero(std::string& out, int64_t v) {
   char buf[24];
@@ -46,7 +38,7 @@ void Numero(std::string& out, int64_t v) {
 void Porcentaje(std::string& out, domain::Percent4 p) {
   AnadirEntero(out, p.ten_thousandths / 10000);
   out.push_back('.');
-  Relleno(out, p.ten_thousandths % 10000, 4);
+  AnadirRelleno(out, p.ten_thousandths % 10000, 4);
   out.push_back('%');
 }
 
@@ -64,15 +56,15 @@ void Dato(std::string& out, int64_t v) {
 // acta, so no temporary strings (tiempo.h does the calendar).
 void HoraLocal(std::string& out, int64_t utc_ms, int offset_minutos) {
   const prep::FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
-  Relleno(out, f.dia, 2);
+  AnadirRelleno(out, f.dia, 2);
   out.push_back('/');
-  Relleno(out, f.mes, 2);
+  AnadirRelleno(out, f.mes, 2);
   out.push_back('/');
   AnadirEntero(out, f.anio);
   out.push_back(' ');
-  Relleno(out, f.hora, 2);
+  AnadirRelleno(out, f.hora, 2);
   out.push_back(':');
-  Relleno(out, f.minuto, 2);
+  AnadirRelleno(out, f.minuto, 2);
 }
 
 // A time a reader and a program can both read: <time datetime="ISO 8601">18/10/2020 20:20
@@ -266,13 +258,13 @@ struct Contexto {
 
 std::string NombreDistrito(int id) {
   std::string r = "Distrito ";
-  Relleno(r, id, 2);
+  AnadirRelleno(r, id, 2);
   return r;
 }
 
 void RutaDistrito(std::string& out, int id) {
   out += "distritos/";
-  Relleno(out, id, 2);
+  AnadirRelleno(out, id, 2);
   out += ".html";
 }
 
@@ -286,15 +278,15 @@ int PrimeraDelGrupo(int seccion) { return seccion / kSeccionesPorPagina * kSecci
 
 void RutaGrupoSecciones(std::string& out, int primera) {
   out += "secciones/";
-  Relleno(out, primera, 4);
+  AnadirRelleno(out, primera, 4);
   out += '-';
-  Relleno(out, primera + kSeccionesPorPagina - 1, 4);
+  AnadirRelleno(out, primera + kSeccionesPorPagina - 1, 4);
   out += ".html";
 }
 
 void AnclaSeccion(std::string& out, int seccion) {
   out += 's';
-  Relleno(out, seccion, 4);
+  AnadirRelleno(out, seccion, 4);
 }
 
 // Link to a sección: its group's page and its anchor.
@@ -659,7 +651,7 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
       const domain::Percent4 ancho = domain::Trunc4Percent(f.votos, maximo);
       AnadirEntero(out, ancho.ten_thousandths / 10000);
       out.push_back('.');
-      Relleno(out, ancho.ten_thousandths % 10000, 4);
+      AnadirRelleno(out, ancho.ten_thousandths % 10000, 4);
       out += "%\" height=\"12\"/>\n";
       y += kFila;
     }
@@ -916,7 +908,7 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
     out += "<tr><th scope=\"row\"><a href=\"../";
     RutaSeccion(out, s.seccion);
     out += "\">Sección ";
-    Relleno(out, s.seccion, 4);
+    AnadirRelleno(out, s.seccion, 4);
     out += "</a></th><td class=\"n\">";
     Numero(out, c.esperadas);
     out += "</td><td class=\"n\">";
@@ -988,7 +980,7 @@ void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
   out += "-t\">\n<h2 id=\"";
   out += ancla;
   out += "-t\">Sección ";
-  Relleno(out, s.seccion, 4);
+  AnadirRelleno(out, s.seccion, 4);
   out += "</h2>\n<p class=\"subtitulo\"><a href=\"../";
   RutaDistrito(out, d.id);
   out += "\">";
@@ -1014,7 +1006,7 @@ void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
   out += "-c\" tabindex=\"0\">\n<table class=\"actas\">\n<caption id=\"";
   out += ancla;
   out += "-c\">Votos por acta en la sección ";
-  Relleno(out, s.seccion, 4);
+  AnadirRelleno(out, s.seccion, 4);
   out += "</caption>\n";
   out += d.thead_actas;
   out += "<tbody>\n";
@@ -1118,9 +1110,9 @@ void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
 // A page of up to kSeccionesPorPagina secciones with consecutive numbers.
 std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<size_t>& grupo) {
   std::string nombre = "Secciones ";
-  Relleno(nombre, primera, 4);
+  AnadirRelleno(nombre, primera, 4);
   nombre += " a ";
-  Relleno(nombre, primera + kSeccionesPorPagina - 1, 4);
+  AnadirRelleno(nombre, primera + kSeccionesPorPagina - 1, 4);
   std::string out;
   size_t actas = 0;
   for (size_t pos : grupo) actas += ctx.secciones[pos].actas.size();
@@ -1135,7 +1127,7 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
     out += "<li><a href=\"#";
     AnclaSeccion(out, ctx.secciones[pos].seccion);
     out += "\">";
-    Relleno(out, ctx.secciones[pos].seccion, 4);
+    AnadirRelleno(out, ctx.secciones[pos].seccion, 4);
     out += "</a></li>";
   }
   out +=
@@ -1166,7 +1158,7 @@ std::string PaginaSecciones(Contexto& ctx) {
       "<nav aria-label=\"Distritos\"><ul class=\"lista-distritos\">\n";
   for (const DistritoSitio& d : ctx.distritos) {
     out += "<li><a href=\"#d";
-    Relleno(out, d.id, 2);
+    AnadirRelleno(out, d.id, 2);
     out += "\">";
     out += NombreDistrito(d.id);
     out += "</a></li>\n";
@@ -1174,9 +1166,9 @@ std::string PaginaSecciones(Contexto& ctx) {
   out += "</ul></nav>\n";
   for (const DistritoSitio& d : ctx.distritos) {
     out += "<section aria-labelledby=\"d";
-    Relleno(out, d.id, 2);
+    AnadirRelleno(out, d.id, 2);
     out += "\">\n<h2 id=\"d";
-    Relleno(out, d.id, 2);
+    AnadirRelleno(out, d.id, 2);
     out += "\"><a href=\"";
     RutaDistrito(out, d.id);
     out += "\">";
@@ -1192,7 +1184,7 @@ std::string PaginaSecciones(Contexto& ctx) {
       out += "<li><a href=\"";
       RutaSeccion(out, seccion);
       out += "\">";
-      Relleno(out, seccion, 4);
+      AnadirRelleno(out, seccion, 4);
       out += "</a></li>";
     }
     out += "</ul>\n</section>\n";

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+
 namespace prep {
 namespace {
 
@@ -40,6 +43,21 @@ TEST(AnadirCampoCsv, QuotesOnlyWhatNeedsIt) {
   barra += '|';
   AnadirCampoCsv(barra, "a|b", '|');
   EXPECT_EQ(barra, "a, b|\"a|b\"");
+}
+
+// AnadirRelleno is printf's "%0*lld": at least `ancho` characters, the sign
+// counted in them, never truncated.
+TEST(AnadirRelleno, MatchesPrintf) {
+  for (int64_t v : {int64_t{0}, int64_t{7}, int64_t{85}, int64_t{2020}, int64_t{12345}, int64_t{-1},
+                    int64_t{-42}, INT64_MAX, INT64_MIN}) {
+    for (int ancho : {0, 1, 2, 4, 6}) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%0*lld", ancho, static_cast<long long>(v));
+      std::string out = "x";
+      AnadirRelleno(out, v, ancho);
+      EXPECT_EQ(out, std::string("x") + buf) << v << " " << ancho;
+    }
+  }
 }
 
 }  // namespace

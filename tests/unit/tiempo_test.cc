@@ -63,8 +63,8 @@ TEST(FechaTest, SweepMatchesSnprintf) {
                                    FormatoFecha::kCorteQroo, FormatoFecha::kCorteIne,
                                    FormatoFecha::kIdCorte,   FormatoFecha::kIso8601};
   const int offsets[] = {-720, -360, -300, -1, 0, 59, 330, 840};
-  // From 1969 to 2100 in uneven steps (a prime number of seconds), plus year
-  // 0 and 10000, which take the snprintf path.
+  // From 1969 to 2100 in uneven steps (a prime number of seconds), plus years
+  // -12, 0 and 10000, outside the usual widths.
   int checked = 0;
   for (int64_t t = -86400000LL * 400; t < 4102444800000LL; t += 1000LL * 7919 * 613) {
     for (int off : offsets) {
@@ -75,7 +75,8 @@ TEST(FechaTest, SweepMatchesSnprintf) {
     }
   }
   EXPECT_GT(checked, 40000);
-  for (int64_t t : {DiasDesdeCivil(0, 1, 1) * 86400000, DiasDesdeCivil(10000, 3, 1) * 86400000}) {
+  for (int64_t t : {DiasDesdeCivil(-12, 5, 9) * 86400000, DiasDesdeCivil(0, 1, 1) * 86400000,
+                    DiasDesdeCivil(10000, 3, 1) * 86400000}) {
     for (FormatoFecha f : formatos) EXPECT_EQ(FormatearFecha(t, -300, f), Esperado(t, -300, f));
   }
 }
