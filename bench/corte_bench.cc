@@ -386,6 +386,10 @@ int main(int argc, char** argv) {
         "raw %zu files %.4f s\n",
         run + 1, t_armar.back(), t_publicar.back(), user_publicar.back(), sys_publicar.back(),
         t_uno.back(), archivos, t_muchos.back());
+    // CLOCK_MONOTONIC seconds, for `perf record -k mono` + `perf report --time A,B`.
+    std::printf("  publicar window: %.6f,%.6f\n",
+                std::chrono::duration<double>(t0.time_since_epoch()).count(),
+                std::chrono::duration<double>(t0.time_since_epoch()).count() + t_publicar.back());
     std::printf("  steps:");
     for (const auto& [nombre, s] : r->etapas) std::printf(" %s %.4f", nombre.c_str(), s);
     std::printf("\n");

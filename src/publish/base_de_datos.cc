@@ -108,7 +108,9 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   const domain::Catalogo& cat = corte.catalogo();
   const int offset = corte.info.offset_minutos;
   std::string out;
-  out.reserve(256 + corte.actas.size() * (220 + 4 * cat.columns.size()));
+  // Generous on purpose: reserving touches no page, and a reserve one row
+  // short made the string double and copy itself at the end (~150 MB nationally).
+  out.reserve(4096 + corte.actas.size() * (400 + 8 * cat.columns.size()));
   const auto fin = [&] { out.append(e.fin); };
   const auto sep = [&] { out.push_back(e.sep); };
   if (e.bom) out.append("\xEF\xBB\xBF");
@@ -553,7 +555,10 @@ namespace {
 // whose stat says "deflated, this CRC, these sizes": libzip then copies the
 // bytes as they are, as it does for an entry taken from another archive.
 struct Desinflada {
-  std::string comprimido;
+  // Not a std::string: resizing one to the compress bound zero-filled ~150 MB
+  // at national scale before libdeflate overwrote it.
+  std::unique_ptr<char[]> comprimido;
+  size_t comprimido_bytes = 0;
   uint64_t tamano = 0;
   uint32_t crc = 0;
   size_t leido = 0;
@@ -568,9 +573,10 @@ Desinflada Desinflar(std::string_view datos) {
   using Compresor = std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)>;
   thread_local Compresor c(libdeflate_alloc_compressor(kNivelZip), libdeflate_free_compressor);
   Desinflada d;
-  d.comprimido.resize(libdeflate_deflate_compress_bound(c.get(), datos.size()));
-  d.comprimido.resize(libdeflate_deflate_compress(c.get(), datos.data(), datos.size(),
-                                                  d.comprimido.data(), d.comprimido.size()));
+  const size_t cota = libdeflate_deflate_compress_bound(c.get(), datos.size());
+  d.comprimido = std::make_unique_for_overwrite<char[]>(cota);
+  d.comprimido_bytes =
+      libdeflate_deflate_compress(c.get(), datos.data(), datos.size(), d.comprimido.get(), cota);
   d.tamano = datos.size();
   d.crc = libdeflate_crc32(0, datos.data(), datos.size());
   zip_error_init(&d.error);
@@ -584,8 +590,8 @@ zip_int64_t FuenteDesinflada(void* estado, void* datos, zip_uint64_t n, zip_sour
       d->leido = 0;
       return 0;
     case ZIP_SOURCE_READ: {
-      const size_t k = std::min<size_t>(n, d->comprimido.size() - d->leido);
-      std::memcpy(datos, d->comprimido.data() + d->leido, k);
+      const size_t k = std::min<size_t>(n, d->comprimido_bytes - d->leido);
+      std::memcpy(datos, d->comprimido.get() + d->leido, k);
       d->leido += k;
       return static_cast<zip_int64_t>(k);
     }
@@ -598,7 +604,7 @@ zip_int64_t FuenteDesinflada(void* estado, void* datos, zip_uint64_t n, zip_sour
       st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
                   ZIP_STAT_ENCRYPTION_METHOD;
       st->size = d->tamano;
-      st->comp_size = d->comprimido.size();
+      st->comp_size = d->comprimido_bytes;
       st->comp_method = ZIP_CM_DEFLATE;
       st->encryption_method = ZIP_EM_NONE;
       st->crc = d->crc;

@@ -38,11 +38,12 @@ class Sha256 {
     return h;
   }
 
- private:
   static const EVP_MD* Md() {
     static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     return md;
   }
+
+ private:
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
 };
 
@@ -125,6 +126,31 @@ bool FirmaValida(std::string_view mensaje, const std::string& firma_hex,
                                      reinterpret_cast<const unsigned char*>(mensaje.data()),
                                      mensaje.size(),
                                      reinterpret_cast<const unsigned char*>(pk->data())) == 0;
+}
+
+struct Sha256EnCurso::Contexto {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+};
+
+Sha256EnCurso::~Sha256EnCurso() = default;
+Sha256EnCurso::Sha256EnCurso(Sha256EnCurso&&) noexcept = default;
+Sha256EnCurso& Sha256EnCurso::operator=(Sha256EnCurso&&) noexcept = default;
+
+Sha256EnCurso::Sha256EnCurso() : ctx_(std::make_unique<Contexto>()) {
+  if (ctx_->ctx == nullptr || EVP_DigestInit_ex2(ctx_->ctx.get(), Sha256::Md(), nullptr) != 1) {
+    std::abort();  // only on allocation failure inside OpenSSL
+  }
+}
+
+void Sha256EnCurso::Anadir(std::string_view bytes) {
+  if (EVP_DigestUpdate(ctx_->ctx.get(), bytes.data(), bytes.size()) != 1) std::abort();
+}
+
+std::string Sha256EnCurso::Hex() {
+  unsigned char h[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx_->ctx.get(), h, &n) != 1) std::abort();
+  return publish::Hex({reinterpret_cast<const char*>(h), n});
 }
 
 HuellaMerkle HojaMerkle(std::string_view registro) { return ShaDelHilo().Calcular(0x00, registro); }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <array>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,22 @@ std::string RaizMerkle(const std::vector<std::string_view>& registros);
 using HuellaMerkle = std::array<unsigned char, 32>;
 HuellaMerkle HojaMerkle(std::string_view registro);  // SHA-256(0x00 || registro)
 std::string RaizMerkleDeHojas(std::vector<HuellaMerkle> hojas);
+
+// SHA-256 of bytes given in pieces (a file hashed as it is written), through
+// the same OpenSSL implementation as the Merkle tree.
+class Sha256EnCurso {
+ public:
+  Sha256EnCurso();
+  ~Sha256EnCurso();
+  Sha256EnCurso(Sha256EnCurso&&) noexcept;
+  Sha256EnCurso& operator=(Sha256EnCurso&&) noexcept;
+  void Anadir(std::string_view bytes);
+  std::string Hex();  // the digest, lower-case hex; ends this hash
+
+ private:
+  struct Contexto;
+  std::unique_ptr<Contexto> ctx_;
+};
 
 std::string Hex(std::string_view bytes);
 // nullopt for odd length or a character other than 0-9a-f: only the lower-case

@@ -18,6 +18,7 @@
 
 #include "base/texto.h"
 #include "base/tiempo.h"
+#include "publish/firma.h"
 #include "publish/json_texto.h"
 #include "publish/sitio.h"
 #include "store/imagenes.h"
@@ -39,11 +40,8 @@ Result<std::string> LeerArchivo(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Writes `bytes` to `p` with one write loop; durability comes from the
-// folder-wide syncfs before the rename that publishes it.
-Status EscribirArchivo(const fs::path& p, std::string_view bytes) {
-  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError(p.string() + ": cannot create: " + ErrnoTexto());
+// Writes all of `bytes` to `fd`; `p` names it in the error.
+Status EscribirTodo(int fd, const fs::path& p, std::string_view bytes) {
   size_t hecho = 0;
   while (hecho < bytes.size()) {
     // At most 1 MiB per call: one write() of a few hundred MB was several
@@ -51,15 +49,27 @@ Status EscribirArchivo(const fs::path& p, std::string_view bytes) {
     const ssize_t n =
         ::write(fd, bytes.data() + hecho, std::min<size_t>(bytes.size() - hecho, 1 << 20));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string e = ErrnoTexto();
-      ::close(fd);
-      return Status::IoError(p.string() + ": cannot write: " + e);
-    }
+    if (n <= 0) return Status::IoError(p.string() + ": cannot write: " + ErrnoTexto());
     hecho += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) return Status::IoError(p.string() + ": cannot close: " + ErrnoTexto());
   return Status::Ok();
+}
+
+Result<int> Crear(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(p.string() + ": cannot create: " + ErrnoTexto());
+  return fd;
+}
+
+// Writes `bytes` to `p` with one write loop; durability comes from the
+// folder-wide syncfs before the rename that publishes it.
+Status EscribirArchivo(const fs::path& p, std::string_view bytes) {
+  PREP_ASSIGN_OR_RETURN(const int fd, Crear(p));
+  Status escrito = EscribirTodo(fd, p, bytes);
+  if (::close(fd) != 0 && escrito.ok()) {
+    escrito = Status::IoError(p.string() + ": cannot close: " + ErrnoTexto());
+  }
+  return escrito;
 }
 
 // Flushes every file of the filesystem holding `p` (one call for the tens of
@@ -108,16 +118,68 @@ bool ConGzip(std::string_view ruta, size_t bytes) {
 // The files of a corte being written, with what the manifest says of each.
 class Carpeta {
  public:
+  struct Archivo {
+    std::string ruta;
+    size_t bytes;
+    std::string sha256;
+  };
+
+  // A file written as it is built: hashed and written each time its text
+  // passes 1 MiB, so a large one (the acta records, ~280 MB nationally) is
+  // hashed while still in cache and never sits whole in memory.
+  class EnCurso {
+   public:
+    EnCurso(EnCurso&& o) noexcept
+        : carpeta_(o.carpeta_),
+          ruta_(std::move(o.ruta_)),
+          fd_(std::exchange(o.fd_, -1)),
+          sha_(std::move(o.sha_)),
+          texto_(std::move(o.texto_)),
+          bytes_(o.bytes_) {}
+    EnCurso& operator=(EnCurso&&) = delete;
+    ~EnCurso() {
+      if (fd_ >= 0) ::close(fd_);
+    }
+    std::string& texto() { return texto_; }  // append here
+    Status Seguir() { return texto_.size() >= kBloque ? Vaciar() : Status::Ok(); }
+    Status Cerrar() {
+      PREP_RETURN_IF_ERROR(Vaciar());
+      const int fd = std::exchange(fd_, -1);
+      if (::close(fd) != 0) {
+        return Status::IoError(carpeta_->raiz_.string() + "/" + ruta_ +
+                               ": cannot close: " + ErrnoTexto());
+      }
+      carpeta_->archivos_.push_back({std::move(ruta_), bytes_, sha_.Hex()});
+      carpeta_->bytes_ += bytes_;
+      return Status::Ok();
+    }
+
+   private:
+    friend class Carpeta;
+    static constexpr size_t kBloque = 1 << 20;
+    EnCurso(Carpeta* c, std::string ruta, int fd) : carpeta_(c), ruta_(std::move(ruta)), fd_(fd) {
+      texto_.reserve(2 * kBloque);
+    }
+    Status Vaciar() {
+      sha_.Anadir(texto_);
+      PREP_RETURN_IF_ERROR(EscribirTodo(fd_, carpeta_->raiz_ / ruta_, texto_));
+      bytes_ += texto_.size();
+      texto_.clear();
+      return Status::Ok();
+    }
+    Carpeta* carpeta_;
+    std::string ruta_;
+    int fd_;
+    Sha256EnCurso sha_;
+    std::string texto_;
+    size_t bytes_ = 0;
+  };
+
   Carpeta(fs::path raiz, bool gzip) : raiz_(std::move(raiz)), gzip_(gzip) {}
 
   Status Escribir(const std::string& ruta, std::string_view bytes) {
     const fs::path p = raiz_ / ruta;
-    const fs::path padre = p.parent_path();
-    if (carpetas_.insert(padre.string()).second) {
-      std::error_code ec;
-      fs::create_directories(padre, ec);
-      if (ec) return Status::IoError(padre.string() + ": cannot create: " + ec.message());
-    }
+    PREP_RETURN_IF_ERROR(CrearPadre(p));
     PREP_RETURN_IF_ERROR(EscribirArchivo(p, bytes));
     archivos_.push_back({ruta, bytes.size(), store::Sha256Hex(bytes)});
     bytes_ += bytes.size();
@@ -130,24 +192,55 @@ class Carpeta {
     return Status::Ok();
   }
 
-  // A file written by someone else (the zip), hashed from disk.
+  // A file to write in pieces (no .gz sibling): EnCurso::Cerrar registers it.
+  Result<EnCurso> Abrir(std::string ruta) {
+    const fs::path p = raiz_ / ruta;
+    PREP_RETURN_IF_ERROR(CrearPadre(p));
+    PREP_ASSIGN_OR_RETURN(const int fd, Crear(p));
+    return EnCurso(this, std::move(ruta), fd);
+  }
+
+  // A file written by someone else (the zip), hashed from disk a block at a time.
   Status Registrar(const std::string& ruta) {
-    PREP_ASSIGN_OR_RETURN(std::string bytes, LeerArchivo(raiz_ / ruta));
-    archivos_.push_back({ruta, bytes.size(), store::Sha256Hex(bytes)});
-    bytes_ += bytes.size();
+    const fs::path p = raiz_ / ruta;
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::IoError(p.string() + ": cannot read: " + ErrnoTexto());
+    Sha256EnCurso sha;
+    std::string bloque(1 << 20, '\0');
+    size_t total = 0;
+    for (;;) {
+      const ssize_t n = ::read(fd, bloque.data(), bloque.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const std::string e = ErrnoTexto();
+        ::close(fd);
+        return Status::IoError(p.string() + ": cannot read: " + e);
+      }
+      if (n == 0) break;
+      sha.Anadir(std::string_view(bloque).substr(0, static_cast<size_t>(n)));
+      total += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    archivos_.push_back({ruta, total, sha.Hex()});
+    bytes_ += total;
     return Status::Ok();
   }
 
-  struct Archivo {
-    std::string ruta;
-    size_t bytes;
-    std::string sha256;
-  };
   std::vector<Archivo>& archivos() { return archivos_; }
   uint64_t bytes() const { return bytes_; }
   const fs::path& raiz() const { return raiz_; }
 
  private:
+  Status CrearPadre(const fs::path& p) {
+    const fs::path padre = p.parent_path();
+    if (carpetas_.insert(padre.string()).second) {
+      std::error_code ec;
+      fs::create_directories(padre, ec);
+      if (ec) return Status::IoError(padre.string() + ": cannot create: " + ec.message());
+    }
+    return Status::Ok();
+  }
+
   fs::path raiz_;
   bool gzip_;
   std::set<std::string> carpetas_;
@@ -485,29 +578,25 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   }
   etapa("zip");
 
-  // The acta records: the Merkle leaves, the sección files and the change list.
-  // All in one buffer (one allocation for 280 MB at national scale), each
-  // record found by where it starts.
+  // The acta records, the Merkle leaves: each hashed as a leaf right after it
+  // is written into the file's buffer, the file hashed and written a block at
+  // a time.
   const domain::Catalogo& cat = corte.catalogo();
-  std::string jsonl;
-  jsonl.reserve(corte.actas.size() * 600);
-  std::vector<size_t> inicio_registro;
-  inicio_registro.reserve(corte.actas.size() + 1);
-  for (const ActaPublicada& a : corte.actas) {
-    inicio_registro.push_back(jsonl.size());
-    AnadirRegistroActa(jsonl, corte, a);
-    jsonl += '\n';
-  }
-  inicio_registro.push_back(jsonl.size());
-  auto registro = [&](size_t i) {
-    return std::string_view(jsonl).substr(inicio_registro[i],
-                                          inicio_registro[i + 1] - inicio_registro[i] - 1);
-  };
   std::vector<HuellaMerkle> hojas;
   hojas.reserve(corte.actas.size());
-  for (size_t i = 0; i < corte.actas.size(); ++i) hojas.push_back(HojaMerkle(registro(i)));
+  {
+    PREP_ASSIGN_OR_RETURN(Carpeta::EnCurso jsonl, carpeta.Abrir("datos/actas.jsonl"));
+    std::string& texto = jsonl.texto();
+    for (const ActaPublicada& a : corte.actas) {
+      const size_t inicio = texto.size();
+      AnadirRegistroActa(texto, corte, a);
+      hojas.push_back(HojaMerkle(std::string_view(texto).substr(inicio)));
+      texto += '\n';
+      PREP_RETURN_IF_ERROR(jsonl.Seguir());
+    }
+    PREP_RETURN_IF_ERROR(jsonl.Cerrar());
+  }
   const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
-  PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/actas.jsonl", jsonl));
   etapa("registros");
   // Change list against the previous corte.
   std::vector<Anterior> ahora;
@@ -655,8 +744,6 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     ruta += ".json";
     PREP_RETURN_IF_ERROR(carpeta.Escribir(ruta, j.Tomar()));
   }
-  jsonl.clear();
-  jsonl.shrink_to_fit();
   etapa("json");
 
   // The public site.
