@@ -1,6 +1,8 @@
 #include "base/texto.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace prep {
 
@@ -40,14 +42,26 @@ void AnadirEntero(std::string& out, int64_t v) {
   out.append(buf, r.ptr);
 }
 
-void AnadirRelleno(std::string& out, int64_t v, int ancho) {
+char* EscribirRelleno(char* p, int64_t v, int ancho) {
   char digitos[24];
   const char* fin = std::to_chars(digitos, digitos + sizeof(digitos), v).ptr;
   const char* d = digitos;
-  const int relleno = ancho - static_cast<int>(fin - digitos);  // the sign counts in `ancho`
-  if (*d == '-') out.push_back(*d++);
-  if (relleno > 0) out.append(static_cast<size_t>(relleno), '0');
-  out.append(d, static_cast<size_t>(fin - d));
+  int relleno = ancho - static_cast<int>(fin - digitos);  // the sign counts in `ancho`
+  if (*d == '-') *p++ = *d++;
+  for (; relleno > 0; --relleno) *p++ = '0';
+  std::memcpy(p, d, static_cast<size_t>(fin - d));
+  return p + (fin - d);
+}
+
+void AnadirRelleno(std::string& out, int64_t v, int ancho) {
+  if (ancho <= 40) {  // the usual case: a local buffer, one append
+    char buf[64];
+    out.append(buf, EscribirRelleno(buf, v, ancho));
+    return;
+  }
+  const size_t n = out.size();
+  out.resize(n + 21 + static_cast<size_t>(std::max(ancho, 0)));
+  out.resize(static_cast<size_t>(EscribirRelleno(out.data() + n, v, ancho) - out.data()));
 }
 
 void AnadirCampoCsv(std::string& out, std::string_view s, char separador) {

@@ -18,6 +18,9 @@ void AnadirEntero(std::string& out, int64_t v);
 // `v` in decimal, zero-padded to at least `ancho` characters, sign included:
 // what printf's "%0*lld" prints (sección 0085, a time's 07, year 2020).
 void AnadirRelleno(std::string& out, int64_t v, int ancho);
+// The same written at `p`, which has room for max(ancho, 0) + 21 characters;
+// returns the end. For writers that build a whole field in a local buffer.
+char* EscribirRelleno(char* p, int64_t v, int ancho);
 // `s` as one CSV cell (RFC 4180): quoted, quotes doubled, when it holds the
 // separator, a quote or a line end; as it is otherwise.
 void AnadirCampoCsv(std::string& out, std::string_view s, char separador = ',');

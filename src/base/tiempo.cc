@@ -42,66 +42,70 @@ FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos) {
 }
 
 void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
-  // Written field by field, not through snprintf: a national corte formats a
-  // few million dates. The widths are printf's "%0Nd" (AnadirRelleno).
+  // Written field by field into a local buffer and appended once, not through
+  // snprintf nor an append per field: a national corte formats a few million
+  // dates. The widths are printf's "%0Nd" (EscribirRelleno).
   const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
+  char buf[160];  // 10 fields of at most 4 + 21 characters, and separators
+  char* p = buf;
   const auto fecha = [&](char sep, bool dia_primero) {
-    AnadirRelleno(out, dia_primero ? f.dia : f.anio, dia_primero ? 2 : 4);
-    out.push_back(sep);
-    AnadirRelleno(out, f.mes, 2);
-    out.push_back(sep);
-    AnadirRelleno(out, dia_primero ? f.anio : f.dia, dia_primero ? 4 : 2);
+    p = EscribirRelleno(p, dia_primero ? f.dia : f.anio, dia_primero ? 2 : 4);
+    *p++ = sep;
+    p = EscribirRelleno(p, f.mes, 2);
+    *p++ = sep;
+    p = EscribirRelleno(p, dia_primero ? f.anio : f.dia, dia_primero ? 4 : 2);
   };
   const auto hora = [&](bool segundos) {
-    AnadirRelleno(out, f.hora, 2);
-    out.push_back(':');
-    AnadirRelleno(out, f.minuto, 2);
+    p = EscribirRelleno(p, f.hora, 2);
+    *p++ = ':';
+    p = EscribirRelleno(p, f.minuto, 2);
     if (segundos) {
-      out.push_back(':');
-      AnadirRelleno(out, f.segundo, 2);
+      *p++ = ':';
+      p = EscribirRelleno(p, f.segundo, 2);
     }
   };
   switch (formato) {
     case FormatoFecha::kIso:
       fecha('-', false);
-      out.push_back(' ');
+      *p++ = ' ';
       hora(true);
       break;
     case FormatoFecha::kDiaMesAnio:
       fecha('/', true);
-      out.push_back(' ');
+      *p++ = ' ';
       hora(true);
       break;
     case FormatoFecha::kCorteQroo:
       fecha('/', false);
-      out.push_back(' ');
+      *p++ = ' ';
       hora(false);
       break;
     case FormatoFecha::kCorteIne:
       fecha('/', true);
-      out.push_back(' ');
+      *p++ = ' ';
       hora(false);
       break;
     case FormatoFecha::kIdCorte:
-      AnadirRelleno(out, f.anio, 4);
-      AnadirRelleno(out, f.mes, 2);
-      AnadirRelleno(out, f.dia, 2);
-      out.push_back('_');
-      AnadirRelleno(out, f.hora, 2);
-      AnadirRelleno(out, f.minuto, 2);
+      p = EscribirRelleno(p, f.anio, 4);
+      p = EscribirRelleno(p, f.mes, 2);
+      p = EscribirRelleno(p, f.dia, 2);
+      *p++ = '_';
+      p = EscribirRelleno(p, f.hora, 2);
+      p = EscribirRelleno(p, f.minuto, 2);
       break;
     case FormatoFecha::kIso8601: {
       const int a = offset_minutos < 0 ? -offset_minutos : offset_minutos;
       fecha('-', false);
-      out.push_back('T');
+      *p++ = 'T';
       hora(true);
-      out.push_back(offset_minutos < 0 ? '-' : '+');
-      AnadirRelleno(out, a / 60, 2);
-      out.push_back(':');
-      AnadirRelleno(out, a % 60, 2);
+      *p++ = offset_minutos < 0 ? '-' : '+';
+      p = EscribirRelleno(p, a / 60, 2);
+      *p++ = ':';
+      p = EscribirRelleno(p, a % 60, 2);
       break;
     }
   }
+  out.append(buf, p);
 }
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {

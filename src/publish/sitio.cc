@@ -16,6 +16,8 @@
 namespace prep::publish {
 namespace {
 
+using namespace std::string_view_literals;
+
 using domain::SummaryBlock;
 using F = domain::SummaryField;
 
@@ -26,12 +28,15 @@ void Numero(std::string& out, int64_t v) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
   const char* p = buf;
-  if (*p == '-') out.push_back(*p++);
+  char con_comas[32];
+  char* q = con_comas;
+  if (*p == '-') *q++ = *p++;
   const int digitos = static_cast<int>(r.ptr - p);
   for (int i = 0; i < digitos; ++i) {
-    if (i > 0 && (digitos - i) % 3 == 0) out.push_back(',');
-    out.push_back(p[i]);
+    if (i > 0 && (digitos - i) % 3 == 0) *q++ = ',';
+    *q++ = p[i];
   }
+  out.append(con_comas, q);
 }
 
 // "95.0842%": the trunc4 value, as the database prints it.
@@ -45,11 +50,11 @@ void Porcentaje(std::string& out, domain::Percent4 p) {
 // A count with its machine-readable value, for readers that compare the page
 // with the database (INE's own site tests do).
 void Dato(std::string& out, int64_t v) {
-  out += "<data value=\"";
+  out += "<data value=\""sv;
   AnadirEntero(out, v);
-  out += "\">";
+  out += "\">"sv;
   Numero(out, v);
-  out += "</data>";
+  out += "</data>"sv;
 }
 
 // "18/10/2020 20:20" at the corte's offset, appended: it runs three times per
@@ -70,13 +75,13 @@ void HoraLocal(std::string& out, int64_t utc_ms, int offset_minutos) {
 // A time a reader and a program can both read: <time datetime="ISO 8601">18/10/2020 20:20
 // (UTC-5)</time>.
 void Momento(std::string& out, int64_t utc_ms, int offset_minutos) {
-  out += "<time datetime=\"";
+  out += "<time datetime=\""sv;
   out += FormatearFecha(utc_ms, offset_minutos, FormatoFecha::kIso8601);
-  out += "\">";
+  out += "\">"sv;
   out += FormatearFecha(utc_ms, offset_minutos, FormatoFecha::kCorteIne);
   out.push_back(' ');
   out += EtiquetaOffset(offset_minutos);
-  out += "</time>";
+  out += "</time>"sv;
 }
 
 // Configuration names come in capitals (COAHUILA, DIPUTACIONES LOCALES);
@@ -150,10 +155,12 @@ std::string NombreComun(std::string_view s) {
   return r;
 }
 
+// Checked for every acta of every page: no early exit, so the loop is branch-free.
 bool EsHex64(std::string_view s) {
   if (s.size() != 64) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  bool hex = true;
+  for (char c : s) hex &= (c >= '0' && c <= '9') | (c >= 'a' && c <= 'f');
+  return hex;
 }
 
 bool EsExtension(std::string_view s) {
@@ -236,7 +243,8 @@ struct Contexto {
   // so made once for the pages at the root and once for those one folder down.
   std::string cabecera_raiz;
   std::string cabecera_sub;
-  std::string etiqueta_offset;  // "(UTC-5)", after every local time
+  std::string etiqueta_offset;   // "(UTC-5)", after every local time
+  std::string prefijo_imagenes;  // escaped, written twice per acta
   std::vector<Etiqueta> etiquetas_entidad;
   std::vector<CandidaturaEntidad> candidaturas_entidad;
   std::vector<DistritoSitio> distritos;
@@ -263,9 +271,9 @@ std::string NombreDistrito(int id) {
 }
 
 void RutaDistrito(std::string& out, int id) {
-  out += "distritos/";
+  out += "distritos/"sv;
   AnadirRelleno(out, id, 2);
-  out += ".html";
+  out += ".html"sv;
 }
 
 // Secciones are published ten to a page, by number: 0080-0089.html holds
@@ -277,11 +285,11 @@ constexpr int kSeccionesPorPagina = 10;
 int PrimeraDelGrupo(int seccion) { return seccion / kSeccionesPorPagina * kSeccionesPorPagina; }
 
 void RutaGrupoSecciones(std::string& out, int primera) {
-  out += "secciones/";
+  out += "secciones/"sv;
   AnadirRelleno(out, primera, 4);
   out += '-';
   AnadirRelleno(out, primera + kSeccionesPorPagina - 1, 4);
-  out += ".html";
+  out += ".html"sv;
 }
 
 void AnclaSeccion(std::string& out, int seccion) {
@@ -393,27 +401,27 @@ void NombreCasilla(std::string& out, const domain::CasillaId& id) {
   bool numero = true;
   switch (id.tipo) {
     case T::kBasica:
-      out += "Básica";
+      out += "Básica"sv;
       numero = id.id_casilla > 1;
       break;
     case T::kContigua:
-      out += "Contigua";
+      out += "Contigua"sv;
       break;
     case T::kExtraordinaria:
-      out += "Extraordinaria";
+      out += "Extraordinaria"sv;
       break;
     case T::kEspecial:
-      out += "Especial";
+      out += "Especial"sv;
       break;
     case T::kMesaExtranjero:
-      out += "Voto en el extranjero";
+      out += "Voto en el extranjero"sv;
       break;
     case T::kPrisionPreventiva:
     case T::kPrisionPreventivaV:
-      out += "Prisión preventiva";
+      out += "Prisión preventiva"sv;
       break;
     case T::kVotoAnticipado:
-      out += "Voto anticipado";
+      out += "Voto anticipado"sv;
       break;
   }
   if (numero) {
@@ -421,7 +429,7 @@ void NombreCasilla(std::string& out, const domain::CasillaId& id) {
     AnadirEntero(out, id.id_casilla);
   }
   if (id.ext_contigua > 0) {
-    out += " contigua ";
+    out += " contigua "sv;
     AnadirEntero(out, id.ext_contigua);
   }
 }
@@ -442,47 +450,47 @@ void InicioPagina(Contexto& ctx, std::string& out, std::string_view titulo, std:
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"prep-corte\" content=\"";
   AnadirHtml(out, ctx.corte.info.id);
-  out += "\">\n";
+  out += "\">\n"sv;
   if (ctx.corte.info.simulacro) {
     // For programs (mirrors, tests): a drill must never be taken for results.
-    out += "<meta name=\"prep-simulacro\" content=\"1\">\n";
+    out += "<meta name=\"prep-simulacro\" content=\"1\">\n"sv;
   }
-  out += "<title>";
-  if (ctx.corte.info.simulacro) out += "SIMULACRO · ";
+  out += "<title>"sv;
+  if (ctx.corte.info.simulacro) out += "SIMULACRO · "sv;
   out += titulo;
-  out += " · ";
+  out += " · "sv;
   out += ctx.titulo_sitio;
-  out += "</title>\n<link rel=\"stylesheet\" href=\"";
+  out += "</title>\n<link rel=\"stylesheet\" href=\""sv;
   out += raiz;
-  out += "estilo.css\">\n";
+  out += "estilo.css\">\n"sv;
   if (con_buscador) {
-    out += "<script src=\"";
+    out += "<script src=\""sv;
     out += raiz;
-    out += "buscar.js\" defer></script>\n";
+    out += "buscar.js\" defer></script>\n"sv;
   }
-  out += "</head>\n<body";
-  if (ctx.corte.info.simulacro) out += " class=\"es-simulacro\"";
-  out += ">\n";
-  out += "<a class=\"saltar\" href=\"#contenido\">Saltar al contenido</a>\n";
+  out += "</head>\n<body"sv;
+  if (ctx.corte.info.simulacro) out += " class=\"es-simulacro\""sv;
+  out += ">\n"sv;
+  out += "<a class=\"saltar\" href=\"#contenido\">Saltar al contenido</a>\n"sv;
   out += raiz.empty() ? ctx.cabecera_raiz : ctx.cabecera_sub;
-  out += "<nav class=\"migas envoltura\" aria-label=\"Ubicación\"><ol>";
+  out += "<nav class=\"migas envoltura\" aria-label=\"Ubicación\"><ol>"sv;
   for (size_t i = 0; i < migas.size(); ++i) {
-    out += "<li>";
+    out += "<li>"sv;
     if (i + 1 < migas.size()) {
-      out += "<a href=\"";
+      out += "<a href=\""sv;
       out += raiz;
       out += migas[i].ruta;
-      out += "\">";
+      out += "\">"sv;
       out += migas[i].texto;
-      out += "</a>";
+      out += "</a>"sv;
     } else {
-      out += "<span aria-current=\"page\">";
+      out += "<span aria-current=\"page\">"sv;
       out += migas[i].texto;
-      out += "</span>";
+      out += "</span>"sv;
     }
-    out += "</li>";
+    out += "</li>"sv;
   }
-  out += "</ol></nav>\n<main id=\"contenido\" class=\"envoltura\" tabindex=\"-1\">\n";
+  out += "</ol></nav>\n<main id=\"contenido\" class=\"envoltura\" tabindex=\"-1\">\n"sv;
 }
 
 void FinPagina(Contexto& ctx, std::string& out, std::string_view raiz) {
@@ -496,38 +504,38 @@ void FinPagina(Contexto& ctx, std::string& out, std::string_view raiz) {
       "manifest.json\">Huellas SHA-256 de todos los archivos de este corte "
       "(manifest.json)</a> · <a href=\"";
   out += raiz;
-  out += "secciones.html\">Buscar por sección</a> · Corte <span class=\"id-corte\">";
+  out += "secciones.html\">Buscar por sección</a> · Corte <span class=\"id-corte\">"sv;
   AnadirHtml(out, ctx.corte.info.id);
-  out += "</span></p>\n</div></footer>\n</body>\n</html>\n";
+  out += "</span></p>\n</div></footer>\n</body>\n</html>\n"sv;
 }
 
 // ── Blocks shared by the summary pages ───────────────────────────────────────
 
 void Cifra(std::string& out, std::string_view nombre, int64_t valor) {
-  out += "<div><dt>";
+  out += "<div><dt>"sv;
   out += nombre;
-  out += "</dt><dd>";
+  out += "</dt><dd>"sv;
   Dato(out, valor);
-  out += "</dd></div>\n";
+  out += "</dd></div>\n"sv;
 }
 
 void CifraConPorcentaje(std::string& out, std::string_view nombre, int64_t valor,
                         int64_t porcentaje) {
-  out += "<div><dt>";
+  out += "<div><dt>"sv;
   out += nombre;
-  out += "</dt><dd>";
+  out += "</dt><dd>"sv;
   Dato(out, valor);
-  out += " <span class=\"pct\">";
+  out += " <span class=\"pct\">"sv;
   Porcentaje(out, domain::Percent4{porcentaje});
-  out += "</span></dd></div>\n";
+  out += "</span></dd></div>\n"sv;
 }
 
 void CifraPorcentaje(std::string& out, std::string_view nombre, int64_t porcentaje) {
-  out += "<div><dt>";
+  out += "<div><dt>"sv;
   out += nombre;
-  out += "</dt><dd>";
+  out += "</dt><dd>"sv;
   Porcentaje(out, domain::Percent4{porcentaje});
-  out += "</dd></div>\n";
+  out += "</dd></div>\n"sv;
 }
 
 enum class Nivel : uint8_t { kEntidad, kDistrito };
@@ -561,7 +569,7 @@ void Avance(Contexto& ctx, std::string& out, const SummaryBlock& r, Nivel nivel)
   Cifra(out, "Lista nominal de las actas contabilizadas",
         r.Get(F::kListaNominalActasContabilizadas));
   CifraPorcentaje(out, "Participación ciudadana", r.Get(F::kPorcentajeParticipacionCiudadana));
-  out += "</dl>\n<p class=\"nota\">";
+  out += "</dl>\n<p class=\"nota\">"sv;
   const bool con_especiales =
       ctx.corte.Ajustes().participacion == domain::Participacion::kAnexo13 && ctx.corte.info.final;
   if (con_especiales) {
@@ -577,7 +585,7 @@ void Avance(Contexto& ctx, std::string& out, const SummaryBlock& r, Nivel nivel)
         "La participación no incluye los votos de las casillas especiales, que no tienen lista "
         "nominal.";
   }
-  out += "</p>\n</section>\n";
+  out += "</p>\n</section>\n"sv;
 }
 
 // Columns shown at a level: every column at the entidad, those that run in a distrito.
@@ -605,65 +613,65 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
     out += id;
     out += sufijo;
   };
-  out += "<section aria-labelledby=\"";
+  out += "<section aria-labelledby=\""sv;
   attr_id("");
-  out += "\">\n<h2 id=\"";
+  out += "\">\n<h2 id=\""sv;
   attr_id("");
-  out += "\">";
+  out += "\">"sv;
   out += titulo;
-  out += "</h2>\n<p>";
+  out += "</h2>\n<p>"sv;
   out += explicacion;
-  out += " El porcentaje es respecto del total de votos, truncado a cuatro decimales.</p>\n";
+  out += " El porcentaje es respecto del total de votos, truncado a cuatro decimales.</p>\n"sv;
   if (grafica) {
     constexpr int kFila = 44;
     const int alto = static_cast<int>(filas.size()) * kFila + 4;
-    out += "<figure class=\"grafica\">\n<svg role=\"img\" aria-labelledby=\"";
+    out += "<figure class=\"grafica\">\n<svg role=\"img\" aria-labelledby=\""sv;
     attr_id("-grafica");
-    out += "\" aria-describedby=\"";
+    out += "\" aria-describedby=\""sv;
     attr_id("-tabla");
-    out += "\" width=\"100%\" height=\"";
+    out += "\" width=\"100%\" height=\""sv;
     AnadirEntero(out, alto);
-    out += "\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"";
+    out += "\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\""sv;
     attr_id("-grafica");
-    out += "\">Gráfica de barras: ";
+    out += "\">Gráfica de barras: "sv;
     out += titulo;
     out += ' ';
     out += ambito;
-    out += "; las cifras están en la tabla que sigue</title>\n";
+    out += "; las cifras están en la tabla que sigue</title>\n"sv;
     int y = 0;
     for (const FilaVotos& f : filas) {
-      out += "<text x=\"0\" y=\"";
+      out += "<text x=\"0\" y=\""sv;
       AnadirEntero(out, y + 16);
-      out += "\">";
+      out += "\">"sv;
       out += f.corta;
-      out += ": ";
+      out += ": "sv;
       Numero(out, f.votos);
-      out += " (";
+      out += " ("sv;
       Porcentaje(out, domain::Trunc4Percent(f.votos, total));
-      out += ")</text><rect class=\"fondo\" x=\"0\" y=\"";
+      out += ")</text><rect class=\"fondo\" x=\"0\" y=\""sv;
       AnadirEntero(out, y + 24);
-      out += "\" width=\"100%\" height=\"12\"/><rect class=\"";
-      out += f.otra ? "barra otra" : "barra";
-      out += "\" x=\"0\" y=\"";
+      out += "\" width=\"100%\" height=\"12\"/><rect class=\""sv;
+      out += f.otra ? "barra otra"sv : "barra"sv;
+      out += "\" x=\"0\" y=\""sv;
       AnadirEntero(out, y + 24);
-      out += "\" width=\"";
+      out += "\" width=\""sv;
       // Bars are scaled to the largest, so small parties stay visible; trunc4, no floats.
       const domain::Percent4 ancho = domain::Trunc4Percent(f.votos, maximo);
       AnadirEntero(out, ancho.ten_thousandths / 10000);
       out.push_back('.');
       AnadirRelleno(out, ancho.ten_thousandths % 10000, 4);
-      out += "%\" height=\"12\"/>\n";
+      out += "%\" height=\"12\"/>\n"sv;
       y += kFila;
     }
-    out += "</svg>\n</figure>\n";
+    out += "</svg>\n</figure>\n"sv;
   }
-  out += "<div class=\"tabla\" role=\"region\" aria-labelledby=\"";
+  out += "<div class=\"tabla\" role=\"region\" aria-labelledby=\""sv;
   attr_id("-titulo");
-  out += "\" tabindex=\"0\">\n<table id=\"";
+  out += "\" tabindex=\"0\">\n<table id=\""sv;
   attr_id("-tabla");
-  out += "\" class=\"votos\">\n<caption id=\"";
+  out += "\" class=\"votos\">\n<caption id=\""sv;
   attr_id("-titulo");
-  out += "\">";
+  out += "\">"sv;
   out += titulo;
   out += ' ';
   out += ambito;
@@ -671,24 +679,24 @@ void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_vi
       "</caption>\n<thead><tr><th scope=\"col\">Opción</th><th scope=\"col\" "
       "class=\"n\">Votos</th><th scope=\"col\" class=\"n\">Porcentaje</th></tr></thead>\n<tbody>\n";
   for (const FilaVotos& f : filas) {
-    out += "<tr><th scope=\"row\">";
+    out += "<tr><th scope=\"row\">"sv;
     out += f.corta;
     if (!f.larga.empty()) {
-      out += " <span class=\"larga\">";
+      out += " <span class=\"larga\">"sv;
       out += f.larga;
-      out += "</span>";
+      out += "</span>"sv;
     }
-    out += "</th><td class=\"n\">";
+    out += "</th><td class=\"n\">"sv;
     Dato(out, f.votos);
-    out += "</td><td class=\"n\">";
+    out += "</td><td class=\"n\">"sv;
     Porcentaje(out, domain::Trunc4Percent(f.votos, total));
-    out += "</td></tr>\n";
+    out += "</td></tr>\n"sv;
   }
-  out += "</tbody>\n<tfoot><tr><th scope=\"row\">Total de votos</th><td class=\"n\">";
+  out += "</tbody>\n<tfoot><tr><th scope=\"row\">Total de votos</th><td class=\"n\">"sv;
   Dato(out, total);
-  out += "</td><td class=\"n\">";
+  out += "</td><td class=\"n\">"sv;
   Porcentaje(out, domain::Trunc4Percent(total, total));
-  out += "</td></tr></tfoot>\n</table>\n</div>\n</section>\n";
+  out += "</td></tr></tfoot>\n</table>\n</div>\n</section>\n"sv;
 }
 
 bool EsOtra(const domain::VoteColumn& c) {
@@ -758,11 +766,11 @@ std::string PaginaEntidad(Contexto& ctx) {
   std::string out;
   out.reserve(16384 + ctx.distritos.size() * 400);
   InicioPagina(ctx, out, ctx.entidad, "", {{ctx.entidad, "index.html"}}, false);
-  out += "<h1>";
+  out += "<h1>"sv;
   out += ctx.entidad;
-  out += ": resultados preliminares</h1>\n<p class=\"subtitulo\">";
+  out += ": resultados preliminares</h1>\n<p class=\"subtitulo\">"sv;
   out += ctx.eleccion;
-  out += " · toda la entidad · <a href=\"secciones.html\">Buscar por sección</a></p>\n";
+  out += " · toda la entidad · <a href=\"secciones.html\">Buscar por sección</a></p>\n"sv;
   Avance(ctx, out, corte.resumen, Nivel::kEntidad);
   {
     std::vector<FilaVotos> por_candidatura;
@@ -787,38 +795,38 @@ std::string PaginaEntidad(Contexto& ctx) {
       "class=\"n\">Participación"
       "</th></tr></thead>\n<tbody>\n";
   for (const DistritoSitio& d : ctx.distritos) {
-    out += "<tr><th scope=\"row\"><a href=\"";
+    out += "<tr><th scope=\"row\"><a href=\""sv;
     RutaDistrito(out, d.id);
-    out += "\">";
+    out += "\">"sv;
     out += NombreDistrito(d.id);
-    out += "</a></th><td>";
+    out += "</a></th><td>"sv;
     out += d.cabecera;
-    out += "</td><td class=\"n\">";
+    out += "</td><td class=\"n\">"sv;
     Dato(out, d.resumen.Get(F::kActasEsperadas));
-    out += "</td><td class=\"n\">";
+    out += "</td><td class=\"n\">"sv;
     Dato(out, d.resumen.Get(F::kActasContabilizadas));
-    out += " <span class=\"pct\">";
+    out += " <span class=\"pct\">"sv;
     Porcentaje(out, domain::Percent4{d.resumen.Get(F::kPorcentajeActasContabilizadas)});
-    out += "</span></td><td class=\"n\">";
+    out += "</span></td><td class=\"n\">"sv;
     Porcentaje(out, domain::Percent4{d.resumen.Get(F::kPorcentajeParticipacionCiudadana)});
-    out += "</td></tr>\n";
+    out += "</td></tr>\n"sv;
   }
-  out += "</tbody>\n</table>\n</div>\n</section>\n";
+  out += "</tbody>\n</table>\n</div>\n</section>\n"sv;
 
   out +=
       "<section aria-labelledby=\"descargas\">\n<h2 id=\"descargas\">Descargas y "
       "verificación</h2>\n<ul class=\"descargas\">\n";
   if (corte.info.base_de_datos) {
     const std::string zip = NombreZipBaseDeDatos(corte);
-    out += "<li><a href=\"";
+    out += "<li><a href=\""sv;
     AnadirHtml(out, zip);
-    out += "\" download>Base de datos de este corte</a> (";
+    out += "\" download>Base de datos de este corte</a> ("sv;
     AnadirHtml(out, zip);
     out +=
         "): los resultados acta por acta en CSV, las candidaturas y el LEEME que describe cada "
         "columna.<br>SHA-256: <code class=\"sha\">";
     out += ctx.opciones.sha256_zip;
-    out += "</code></li>\n";
+    out += "</code></li>\n"sv;
   } else {
     out +=
         "<li>Este corte no incluye la base de datos; está en el corte más reciente que la "
@@ -829,7 +837,7 @@ std::string PaginaEntidad(Contexto& ctx) {
       "este corte.</li>\n<li>Las imágenes de las actas, con su huella, están en la página de "
       "cada sección.</li>\n</ul>\n";
   ComoVerificar(out);
-  out += "</section>\n";
+  out += "</section>\n"sv;
   FinPagina(ctx, out, "");
   return out;
 }
@@ -840,17 +848,17 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
   std::string out;
   out.reserve(16384 + d.secciones.size() * 200);
   InicioPagina(ctx, out, nombre, "../", {{ctx.entidad, "index.html"}, {nombre, ""}}, false);
-  out += "<h1>";
+  out += "<h1>"sv;
   out += nombre;
   if (!d.cabecera.empty()) {
-    out += " · ";
+    out += " · "sv;
     out += d.cabecera;
   }
-  out += "</h1>\n<p class=\"subtitulo\">";
+  out += "</h1>\n<p class=\"subtitulo\">"sv;
   out += ctx.eleccion;
-  out += " · ";
+  out += " · "sv;
   out += ctx.entidad;
-  out += "</p>\n";
+  out += "</p>\n"sv;
   Avance(ctx, out, d.resumen, Nivel::kDistrito);
   std::string ambito = "en el ";
   ambito += nombre;
@@ -874,22 +882,22 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
           "scope=\"col\">Postulada por</th><th scope=\"col\">Propietario</th><th "
           "scope=\"col\">Suplente</th></tr></thead>\n<tbody>\n";
     }
-    out += "<tr><th scope=\"row\">";
+    out += "<tr><th scope=\"row\">"sv;
     if (c.independiente) {
-      out += "Candidatura independiente";
+      out += "Candidatura independiente"sv;
     } else if (!c.coalicion.empty()) {
-      out += "Coalición ";
+      out += "Coalición "sv;
       AnadirHtml(out, c.coalicion);
     } else {
       AnadirHtml(out, c.partido);
     }
-    out += "</th><td>";
+    out += "</th><td>"sv;
     AnadirHtml(out, c.propietario);
-    out += "</td><td>";
+    out += "</td><td>"sv;
     AnadirHtml(out, c.suplente);
-    out += "</td></tr>\n";
+    out += "</td></tr>\n"sv;
   }
-  if (hay_candidaturas) out += "</tbody>\n</table>\n</div>\n</section>\n";
+  if (hay_candidaturas) out += "</tbody>\n</table>\n</div>\n</section>\n"sv;
 
   out +=
       "<section aria-labelledby=\"secciones\">\n<h2 id=\"secciones\">Secciones del "
@@ -905,29 +913,29 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
     const auto it = corte.tally.secciones.find(s.seccion);
     const domain::SummaryCounts& c =
         it == corte.tally.secciones.end() ? TallyVacio().counts : it->second.counts;
-    out += "<tr><th scope=\"row\"><a href=\"../";
+    out += "<tr><th scope=\"row\"><a href=\"../"sv;
     RutaSeccion(out, s.seccion);
-    out += "\">Sección ";
+    out += "\">Sección "sv;
     AnadirRelleno(out, s.seccion, 4);
-    out += "</a></th><td class=\"n\">";
+    out += "</a></th><td class=\"n\">"sv;
     Numero(out, c.esperadas);
-    out += "</td><td class=\"n\">";
+    out += "</td><td class=\"n\">"sv;
     Numero(out, c.capturadas);
-    out += "</td><td class=\"n\">";
+    out += "</td><td class=\"n\">"sv;
     Numero(out, c.contabilizadas);
-    out += "</td></tr>\n";
+    out += "</td></tr>\n"sv;
   }
-  out += "</tbody>\n</table>\n</div>\n</section>\n";
+  out += "</tbody>\n</table>\n</div>\n</section>\n"sv;
   FinPagina(ctx, out, "../");
   return out;
 }
 
 // A vote cell of one acta.
 void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valores) {
-  out += "<td>";
+  out += "<td>"sv;
   const bool aplica = a.aplica.empty() || (col < a.aplica.size() && a.aplica[col]);
   if (!con_valores || !aplica || col >= a.votos.size()) {
-    out += "—";
+    out += "—"sv;
   } else {
     const domain::CaptureValue& v = a.votos[col];
     switch (v.kind) {
@@ -935,14 +943,14 @@ void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valore
         Numero(out, v.count);
         break;
       case domain::CaptureKind::kIlegible:
-        out += "Ilegible";
+        out += "Ilegible"sv;
         break;
       case domain::CaptureKind::kSinDato:
-        out += "Sin dato";
+        out += "Sin dato"sv;
         break;
     }
   }
-  out += "</td>";
+  out += "</td>"sv;
 }
 
 void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_view etiqueta_offset) {
@@ -952,7 +960,7 @@ void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_vie
   bool alguna = false;
   for (const auto& [nombre, ms] : horas) {
     if (ms == 0) continue;
-    out += alguna ? " · " : "<p class=\"horas\">";
+    out += alguna ? " · "sv : "<p class=\"horas\">"sv;
     alguna = true;
     out += nombre;
     out.push_back(' ');
@@ -961,7 +969,7 @@ void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_vie
   if (alguna) {
     out.push_back(' ');
     out += etiqueta_offset;
-    out += "</p>";
+    out += "</p>"sv;
   }
 }
 
@@ -973,145 +981,145 @@ void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
   const std::vector<size_t> columnas = ColumnasVisibles(d.aplica, ctx.cat.columns.size());
   std::string ancla;
   AnclaSeccion(ancla, s.seccion);
-  out += "<section class=\"seccion\" id=\"";
+  out += "<section class=\"seccion\" id=\""sv;
   out += ancla;
-  out += "\" aria-labelledby=\"";
+  out += "\" aria-labelledby=\""sv;
   out += ancla;
-  out += "-t\">\n<h2 id=\"";
+  out += "-t\">\n<h2 id=\""sv;
   out += ancla;
-  out += "-t\">Sección ";
+  out += "-t\">Sección "sv;
   AnadirRelleno(out, s.seccion, 4);
-  out += "</h2>\n<p class=\"subtitulo\"><a href=\"../";
+  out += "</h2>\n<p class=\"subtitulo\"><a href=\"../"sv;
   RutaDistrito(out, d.id);
-  out += "\">";
+  out += "\">"sv;
   out += NombreDistrito(d.id);
-  out += "</a>";
+  out += "</a>"sv;
   if (!d.cabecera.empty()) {
-    out += " · ";
+    out += " · "sv;
     out += d.cabecera;
   }
-  out += "</p>\n";
+  out += "</p>\n"sv;
   const auto it = corte.tally.secciones.find(s.seccion);
   const domain::LevelTally& t = it == corte.tally.secciones.end() ? TallyVacio() : it->second;
   const SummaryBlock r = domain::Summarize(t.counts, corte.Ajustes());
-  out += "<dl class=\"cifras\">\n";
+  out += "<dl class=\"cifras\">\n"sv;
   Cifra(out, "Actas esperadas", r.Get(F::kActasEsperadas));
   CifraConPorcentaje(out, "Capturadas", r.Get(F::kActasCapturadas),
                      r.Get(F::kPorcentajeActasCapturadas));
   CifraConPorcentaje(out, "Contabilizadas", r.Get(F::kActasContabilizadas),
                      r.Get(F::kPorcentajeActasContabilizadas));
   CifraPorcentaje(out, "Participación", r.Get(F::kPorcentajeParticipacionCiudadana));
-  out += "</dl>\n<div class=\"tabla\" role=\"region\" aria-labelledby=\"";
+  out += "</dl>\n<div class=\"tabla\" role=\"region\" aria-labelledby=\""sv;
   out += ancla;
-  out += "-c\" tabindex=\"0\">\n<table class=\"actas\">\n<caption id=\"";
+  out += "-c\" tabindex=\"0\">\n<table class=\"actas\">\n<caption id=\""sv;
   out += ancla;
-  out += "-c\">Votos por acta en la sección ";
+  out += "-c\">Votos por acta en la sección "sv;
   AnadirRelleno(out, s.seccion, 4);
-  out += "</caption>\n";
+  out += "</caption>\n"sv;
   out += d.thead_actas;
-  out += "<tbody>\n";
+  out += "<tbody>\n"sv;
   for (size_t pos : s.actas) {
     const ActaPublicada& a = corte.actas[pos];
     const domain::Acta& acta = ctx.cat.actas[*a.acta_index];
     const domain::Casilla& casilla = ctx.cat.casillas[acta.casilla_index];
-    out += "<tr><th scope=\"row\">";
+    out += "<tr><th scope=\"row\">"sv;
     NombreCasilla(out, casilla.id);
-    out += "</th><td>";
+    out += "</th><td>"sv;
     out += acta.kind == domain::ActaKind::kMayoriaRelativa
-               ? "<abbr title=\"mayoría relativa\">MR</abbr>"
-               : "<abbr title=\"representación proporcional\">RP</abbr>";
-    out += "</td><td>";
+               ? "<abbr title=\"mayoría relativa\">MR</abbr>"sv
+               : "<abbr title=\"representación proporcional\">RP</abbr>"sv;
+    out += "</td><td>"sv;
     const bool sin_acta = a.clasificacion.observaciones.Has(domain::Observacion::kSinActa);
     if (!a.capturada) {
-      out += "Aún no capturada";
+      out += "Aún no capturada"sv;
     } else if (a.clasificacion.contabilizada) {
-      out += "Contabilizada";
+      out += "Contabilizada"sv;
     } else {
-      out += "<strong>No contabilizada</strong>";
+      out += "<strong>No contabilizada</strong>"sv;
     }
-    out += "</td><td>";
+    out += "</td><td>"sv;
     const std::string& obs = a.capturada ? ctx.Observaciones(a.clasificacion) : std::string();
     out += obs.empty() ? "—" : obs;
-    out += "</td><td>";
+    out += "</td><td>"sv;
     if (casilla.IsEspecial()) {
-      out += "<abbr title=\"casilla especial: sin lista nominal\">—</abbr>";
+      out += "<abbr title=\"casilla especial: sin lista nominal\">—</abbr>"sv;
     } else {
       Numero(out, casilla.lista_nominal);
     }
-    out += "</td>";
+    out += "</td>"sv;
     const bool con_valores = a.capturada && !sin_acta;
     if (con_valores) {
       for (size_t col : columnas) Celda(out, a, col, con_valores);
-      out += "<td>";
+      out += "<td>"sv;
       Numero(out, a.clasificacion.total_votos_calculado);
-      out += "</td></tr>\n";
+      out += "</td></tr>\n"sv;
     } else {
       // No votes to show: one cell across the vote columns and the total.
-      out += "<td colspan=\"";
+      out += "<td colspan=\""sv;
       AnadirEntero(out, static_cast<int64_t>(columnas.size() + 1));
-      out += "\">—</td></tr>\n";
+      out += "\">—</td></tr>\n"sv;
     }
   }
-  out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"5\">Votos de las contabilizadas</th>";
+  out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"5\">Votos de las contabilizadas</th>"sv;
   int64_t total = 0;
   for (size_t col : columnas) {
     const int64_t v = VotosColumna(t, col);
     total += v;
-    out += "<td>";
+    out += "<td>"sv;
     Dato(out, v);
-    out += "</td>";
+    out += "</td>"sv;
   }
-  out += "<td>";
+  out += "<td>"sv;
   Dato(out, total);
-  out += "</td></tr></tfoot>\n</table>\n</div>\n<ul class=\"imagenes\">\n";
+  out += "</td></tr></tfoot>\n</table>\n</div>\n<ul class=\"imagenes\">\n"sv;
   for (size_t pos : s.actas) {
     const ActaPublicada& a = corte.actas[pos];
     const domain::Acta& acta = ctx.cat.actas[*a.acta_index];
     const domain::Casilla& casilla = ctx.cat.casillas[acta.casilla_index];
-    out += "<li><p><strong>";
+    out += "<li><p><strong>"sv;
     NombreCasilla(out, casilla.id);
-    out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", MR" : ", RP";
-    out += "</strong> · <span class=\"clave\">";
+    out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", MR"sv : ", RP"sv;
+    out += "</strong> · <span class=\"clave\">"sv;
     AnadirHtml(out, a.clave_acta);
-    out += "</span></p>";
+    out += "</span></p>"sv;
     if (EsHex64(a.sha256) && EsExtension(a.extension_imagen)) {
-      out += "<a href=\"";
-      AnadirHtml(out, ctx.opciones.prefijo_imagenes);
+      out += "<a href=\""sv;
+      out += ctx.prefijo_imagenes;
       out += a.sha256;
       out.push_back('.');
       out += a.extension_imagen;
-      out += "\">";
+      out += "\">"sv;
       // A browser shows jpg and png inline; a pdf is only linked. Lazy: a sección
       // may have dozens of actas, and a phone on a slow network needs the tables first.
       if (a.extension_imagen != "pdf") {
-        out += "<img src=\"";
-        AnadirHtml(out, ctx.opciones.prefijo_imagenes);
+        out += "<img src=\""sv;
+        out += ctx.prefijo_imagenes;
         out += a.sha256;
         out.push_back('.');
         out += a.extension_imagen;
-        out += "\" alt=\"Imagen del acta ";
+        out += "\" alt=\"Imagen del acta "sv;
         AnadirHtml(out, a.clave_acta);
-        out += "\" loading=\"lazy\">";
+        out += "\" loading=\"lazy\">"sv;
       } else {
-        out += "Imagen del acta (PDF)";
+        out += "Imagen del acta (PDF)"sv;
       }
-      out += "</a><p>SHA-256: <code class=\"sha\">";
+      out += "</a><p>SHA-256: <code class=\"sha\">"sv;
       out += a.sha256;
-      out += "</code></p>";
+      out += "</code></p>"sv;
     } else {
-      out += "<p>Sin imagen publicada.</p>";
+      out += "<p>Sin imagen publicada.</p>"sv;
     }
     Horas(out, a, corte.info.offset_minutos, ctx.etiqueta_offset);
-    out += "</li>\n";
+    out += "</li>\n"sv;
   }
-  out += "</ul>\n</section>\n";
+  out += "</ul>\n</section>\n"sv;
 }
 
 // A page of up to kSeccionesPorPagina secciones with consecutive numbers.
 std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<size_t>& grupo) {
   std::string nombre = "Secciones ";
   AnadirRelleno(nombre, primera, 4);
-  nombre += " a ";
+  nombre += " a "sv;
   AnadirRelleno(nombre, primera + kSeccionesPorPagina - 1, 4);
   std::string out;
   size_t actas = 0;
@@ -1120,15 +1128,15 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
   InicioPagina(
       ctx, out, nombre, "../",
       {{ctx.entidad, "index.html"}, {"Buscar por sección", "secciones.html"}, {nombre, ""}}, false);
-  out += "<h1>";
+  out += "<h1>"sv;
   out += nombre;
-  out += "</h1>\n<nav class=\"en-pagina\" aria-label=\"Secciones de esta página\"><ul>";
+  out += "</h1>\n<nav class=\"en-pagina\" aria-label=\"Secciones de esta página\"><ul>"sv;
   for (size_t pos : grupo) {
-    out += "<li><a href=\"#";
+    out += "<li><a href=\"#"sv;
     AnclaSeccion(out, ctx.secciones[pos].seccion);
-    out += "\">";
+    out += "\">"sv;
     AnadirRelleno(out, ctx.secciones[pos].seccion, 4);
-    out += "</a></li>";
+    out += "</a></li>"sv;
   }
   out +=
       "</ul></nav>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
@@ -1157,37 +1165,37 @@ std::string PaginaSecciones(Contexto& ctx) {
       "id=\"buscar-aviso\" class=\"aviso\" aria-live=\"polite\"></p>\n</form>\n"
       "<nav aria-label=\"Distritos\"><ul class=\"lista-distritos\">\n";
   for (const DistritoSitio& d : ctx.distritos) {
-    out += "<li><a href=\"#d";
+    out += "<li><a href=\"#d"sv;
     AnadirRelleno(out, d.id, 2);
-    out += "\">";
+    out += "\">"sv;
     out += NombreDistrito(d.id);
-    out += "</a></li>\n";
+    out += "</a></li>\n"sv;
   }
-  out += "</ul></nav>\n";
+  out += "</ul></nav>\n"sv;
   for (const DistritoSitio& d : ctx.distritos) {
-    out += "<section aria-labelledby=\"d";
+    out += "<section aria-labelledby=\"d"sv;
     AnadirRelleno(out, d.id, 2);
-    out += "\">\n<h2 id=\"d";
+    out += "\">\n<h2 id=\"d"sv;
     AnadirRelleno(out, d.id, 2);
-    out += "\"><a href=\"";
+    out += "\"><a href=\""sv;
     RutaDistrito(out, d.id);
-    out += "\">";
+    out += "\">"sv;
     out += NombreDistrito(d.id);
-    out += "</a>";
+    out += "</a>"sv;
     if (!d.cabecera.empty()) {
-      out += " · ";
+      out += " · "sv;
       out += d.cabecera;
     }
-    out += "</h2>\n<ul class=\"lista-secciones\">";
+    out += "</h2>\n<ul class=\"lista-secciones\">"sv;
     for (size_t pos : d.secciones) {
       const int seccion = ctx.secciones[pos].seccion;
-      out += "<li><a href=\"";
+      out += "<li><a href=\""sv;
       RutaSeccion(out, seccion);
-      out += "\">";
+      out += "\">"sv;
       AnadirRelleno(out, seccion, 4);
-      out += "</a></li>";
+      out += "</a></li>"sv;
     }
-    out += "</ul>\n</section>\n";
+    out += "</ul>\n</section>\n"sv;
   }
   FinPagina(ctx, out, "");
   return out;
@@ -1434,6 +1442,7 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
   }
   ctx.titulo_sitio = "PREP · " + ctx.eleccion + " · " + ctx.entidad;
   ctx.etiqueta_offset = EtiquetaOffset(corte.info.offset_minutos);
+  AnadirHtml(ctx.prefijo_imagenes, opciones.prefijo_imagenes);
 
   for (int sub = 0; sub < 2; ++sub) {
     std::string& h = sub == 0 ? ctx.cabecera_raiz : ctx.cabecera_sub;
@@ -1441,26 +1450,26 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
       h += "<div class=\"simulacro\" role=\"note\">SIMULACRO — estos datos no son resultados "
            "reales</div>\n";
     }
-    h += "<header class=\"cabecera\"><div class=\"envoltura\">\n<p class=\"marca\"><a href=\"";
-    h += sub == 0 ? "" : "../";
+    h += "<header class=\"cabecera\"><div class=\"envoltura\">\n<p class=\"marca\"><a href=\""sv;
+    h += sub == 0 ? ""sv : "../"sv;
     h += "index.html\"><span class=\"sigla\">PREP</span>Programa de Resultados Electorales "
          "Preliminares</a></p>\n<p class=\"eleccion\">";
     h += ctx.eleccion;
-    h += " · ";
+    h += " · "sv;
     h += ctx.entidad;
     if (!opciones.organo.empty()) {
-      h += " · ";
+      h += " · "sv;
       AnadirHtml(h, opciones.organo);
     }
-    h += "</p>\n<p class=\"corte\">Corte: ";
+    h += "</p>\n<p class=\"corte\">Corte: "sv;
     Momento(h, corte.info.instante_utc_ms, corte.info.offset_minutos);
     if (corte.info.final) {
-      h += " · <strong class=\"final\">Corte final</strong>";
+      h += " · <strong class=\"final\">Corte final</strong>"sv;
     } else if (corte.info.siguiente_utc_ms) {
-      h += " · Siguiente corte: ";
+      h += " · Siguiente corte: "sv;
       Momento(h, *corte.info.siguiente_utc_ms, corte.info.offset_minutos);
     }
-    h += "</p>\n</div></header>\n";
+    h += "</p>\n</div></header>\n"sv;
   }
 
   ctx.etiquetas_entidad.reserve(ncol);
@@ -1522,11 +1531,11 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
         "scope=\"col\">Lista nominal</th>";
     for (size_t k = 0; k < ncol; ++k) {
       if (!d.aplica[k]) continue;
-      d.thead_actas += "<th scope=\"col\">";
+      d.thead_actas += "<th scope=\"col\">"sv;
       d.thead_actas += d.etiquetas[k].corta;
-      d.thead_actas += "</th>";
+      d.thead_actas += "</th>"sv;
     }
-    d.thead_actas += "<th scope=\"col\">Total</th></tr></thead>\n";
+    d.thead_actas += "<th scope=\"col\">Total</th></tr></thead>\n"sv;
   }
 
   ctx.candidaturas_entidad = CandidaturasEntidad(ctx.distritos);
