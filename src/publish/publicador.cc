@@ -338,7 +338,7 @@ const domain::LevelTally& TallyDe(const Mapa& m, const K& k) {
 }
 
 // Where the acta was filled in: its casilla, its type, the casilla's lista
-// nominal. The same fields in the acta record and in its distrito's file.
+// nominal (fields of the acta record).
 void Casilla(JsonTexto& j, const domain::Casilla& c, const domain::Acta& acta) {
   j.Clave("clave_casilla");
   j.Texto(c.id.Clave());
@@ -349,8 +349,8 @@ void Casilla(JsonTexto& j, const domain::Casilla& c, const domain::Acta& acta) {
 }
 
 // "estado" and, once captured, what the acta says: observaciones (with the
-// motivo of a sin acta), the computed total and the votes. The same fields
-// and order in the acta record and in its distrito's file.
+// motivo of a sin acta), the computed total and the votes (fields of the acta
+// record).
 void Resultado(JsonTexto& j, const ActaPublicada& a) {
   j.Clave("estado");
   j.Texto(EstadoActa(a));
@@ -365,25 +365,6 @@ void Resultado(JsonTexto& j, const ActaPublicada& a) {
   j.Entero(a.clasificacion.total_votos_calculado);
   j.Clave("votos");
   Votos(j, a);
-}
-
-// An acta under its sección in its distrito's file: its results and the SHA-256
-// of its image. The full record (image path, origin, times, cotejo) is its line
-// of actas.jsonl; repeating it here doubled the acta bytes of every corte.
-void ActaDeSeccion(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
-  const domain::Catalogo& cat = corte.catalogo();
-  const domain::Acta& acta = cat.actas[*a.acta_index];
-  const domain::Casilla& c = cat.casillas[acta.casilla_index];
-  j.AbrirObjeto();
-  j.Clave("clave_acta");
-  j.Texto(a.clave_acta);
-  Casilla(j, c, acta);
-  Resultado(j, a);
-  if (!a.sha256.empty()) {
-    j.Clave("sha256_imagen");
-    j.Texto(a.sha256);
-  }
-  j.CerrarObjeto();
 }
 
 }  // namespace
@@ -702,8 +683,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/entidad.json", j.Tomar()));
   }
-  // Per distrito, its secciones, each with its tally and its actas (in
-  // catálogo order). One file per distrito, not per sección: a national corte
+  // Per distrito, its secciones, each with its tally and the claves of its
+  // actas (in catálogo order). One file per distrito, not per sección: a national corte
   // has ~70,000 secciones, and a file each cost more than its bytes.
   std::map<std::pair<int, int>, std::vector<size_t>> actas_de_seccion;  // (distrito, sección)
   for (size_t i = 0; i < corte.actas.size(); ++i) {
@@ -731,9 +712,12 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
       const domain::LevelTally& t = TallyDe(corte.tally.secciones, s);
       Conteos(j, t.counts);
       Nivel(j, corte, t);
+      // The sección's actas by clave, in catálogo order: their records are
+      // their lines of actas.jsonl (repeating the results here made these
+      // files 227 MB of a national corte's 1.1 GB, prep-corte/2).
       j.Clave("actas");
       j.AbrirLista();
-      for (size_t i : it->second) ActaDeSeccion(j, corte, corte.actas[i]);
+      for (size_t i : it->second) j.Texto(corte.actas[i].clave_acta);
       j.CerrarLista();
       j.CerrarObjeto();
     }

@@ -4,12 +4,14 @@
 //   PUB/cortes/<id>/        one corte, immutable once written:
 //       <id>_PREP_<ELEC>_<ENT>.zip (+ .sha256)  the database (when on the database cadence)
 //       datos/entidad.json, datos/distritos/NN.json
-//                           the tally per level: entidad, distrito, sección (in its
-//                           distrito's file) and casilla (docs/publicacion.md, version 2)
-//       datos/actas.jsonl   one canonical JSON line per acta: the Merkle leaves
+//                           the tally per level: entidad, distrito and sección (in its
+//                           distrito's file) (docs/publicacion.md, version 3)
+//       datos/actas.jsonl   one canonical JSON line per acta (the casilla level): the
+//                           Merkle leaves
 //       datos/cambios.json  actas new, with a changed status, or corrected since the last corte
 //       index.html, ...     the public site (publish/sitio.h)
-//       FILE.gz             gzip of each text file, for servers that send it precompressed
+//       FILE.gz             gzip of the pages above the secciones, estilo.css, buscar.js
+//                           and entidad.json, for servers that send it precompressed
 //       manifest.json       SHA-256 and size of every other file, the previous corte's
 //                           manifest hash, the Merkle root, the public key
 //       manifest.json.sig   Ed25519 signature of manifest.json's bytes (hex)
@@ -41,7 +43,7 @@
 
 namespace prep::publish {
 
-inline constexpr char kEsquemaCorte[] = "prep-corte/2";
+inline constexpr char kEsquemaCorte[] = "prep-corte/3";
 
 struct OpcionesPublicador {
   std::string raiz;              // PUB; created if missing
