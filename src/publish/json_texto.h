@@ -84,6 +84,13 @@ class JsonTexto {
     Separar();
     Poner(json);
   }
+  // JSON Lines: a newline after a top-level value.
+  void FinDeLinea() { Poner('\n'); }
+  // The text so far, and starting over at the top level while keeping the
+  // room (a writer that flushes a file a block at a time).
+  std::string_view Vista() const { return {out_.data(), n_}; }
+  size_t Tamano() const { return n_; }
+  void Vaciar() { n_ = 0; }
   std::string Tomar() {
     out_.resize(n_);
     n_ = 0;

@@ -124,9 +124,9 @@ class Carpeta {
     std::string sha256;
   };
 
-  // A file written as it is built: hashed and written each time its text
-  // passes 1 MiB, so a large one (the acta records, ~280 MB nationally) is
-  // hashed while still in cache and never sits whole in memory.
+  // A file written as it is built, a block at a time: each block hashed and
+  // written while still in cache, so a large file (the acta records, ~280 MB
+  // nationally) never sits whole in memory.
   class EnCurso {
    public:
     EnCurso(EnCurso&& o) noexcept
@@ -134,16 +134,18 @@ class Carpeta {
           ruta_(std::move(o.ruta_)),
           fd_(std::exchange(o.fd_, -1)),
           sha_(std::move(o.sha_)),
-          texto_(std::move(o.texto_)),
           bytes_(o.bytes_) {}
     EnCurso& operator=(EnCurso&&) = delete;
     ~EnCurso() {
       if (fd_ >= 0) ::close(fd_);
     }
-    std::string& texto() { return texto_; }  // append here
-    Status Seguir() { return texto_.size() >= kBloque ? Vaciar() : Status::Ok(); }
+    Status Anadir(std::string_view bloque) {
+      sha_.Anadir(bloque);
+      PREP_RETURN_IF_ERROR(EscribirTodo(fd_, carpeta_->raiz_ / ruta_, bloque));
+      bytes_ += bloque.size();
+      return Status::Ok();
+    }
     Status Cerrar() {
-      PREP_RETURN_IF_ERROR(Vaciar());
       const int fd = std::exchange(fd_, -1);
       if (::close(fd) != 0) {
         return Status::IoError(carpeta_->raiz_.string() + "/" + ruta_ +
@@ -156,22 +158,11 @@ class Carpeta {
 
    private:
     friend class Carpeta;
-    static constexpr size_t kBloque = 1 << 20;
-    EnCurso(Carpeta* c, std::string ruta, int fd) : carpeta_(c), ruta_(std::move(ruta)), fd_(fd) {
-      texto_.reserve(2 * kBloque);
-    }
-    Status Vaciar() {
-      sha_.Anadir(texto_);
-      PREP_RETURN_IF_ERROR(EscribirTodo(fd_, carpeta_->raiz_ / ruta_, texto_));
-      bytes_ += texto_.size();
-      texto_.clear();
-      return Status::Ok();
-    }
+    EnCurso(Carpeta* c, std::string ruta, int fd) : carpeta_(c), ruta_(std::move(ruta)), fd_(fd) {}
     Carpeta* carpeta_;
     std::string ruta_;
     int fd_;
     Sha256EnCurso sha_;
-    std::string texto_;
     size_t bytes_ = 0;
   };
 
@@ -375,10 +366,9 @@ std::string_view EstadoActa(const ActaPublicada& a) {
   return a.clasificacion.contabilizada ? "contabilizada" : "no_contabilizada";
 }
 
-void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicada& a) {
+void AnadirRegistroActa(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
   const domain::Catalogo& cat = corte.catalogo();
   const int off = corte.info.offset_minutos;
-  JsonTexto j(std::move(out));
   j.AbrirObjeto();
   j.Clave("clave_acta");
   j.Texto(a.clave_acta);
@@ -398,7 +388,8 @@ void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicad
     j.Clave("sha256");
     j.Texto(a.sha256);
     j.Clave("ruta");
-    std::string ruta = "/imagenes/";
+    thread_local std::string ruta;  // reused: no allocation per acta
+    ruta = "/imagenes/";
     ruta += a.sha256;
     if (!a.extension_imagen.empty()) {
       ruta += '.';
@@ -415,25 +406,29 @@ void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicad
     j.Clave("mecanismos_traslado");
     j.Texto(a.mecanismos_traslado);
   }
-  for (auto [nombre, ms] :
-       {std::pair{"hora_acopio", a.hora_acopio_ms}, std::pair{"hora_captura", a.hora_captura_ms},
-        std::pair{"hora_verificacion", a.hora_verificacion_ms}}) {
-    if (ms == 0) continue;
-    j.Clave(nombre);
-    j.Fecha(ms, off, FormatoFecha::kIso8601);
+  if (a.hora_acopio_ms != 0) {
+    j.Clave("hora_acopio");
+    j.Fecha(a.hora_acopio_ms, off, FormatoFecha::kIso8601);
+  }
+  if (a.hora_captura_ms != 0) {
+    j.Clave("hora_captura");
+    j.Fecha(a.hora_captura_ms, off, FormatoFecha::kIso8601);
+  }
+  if (a.hora_verificacion_ms != 0) {
+    j.Clave("hora_verificacion");
+    j.Fecha(a.hora_verificacion_ms, off, FormatoFecha::kIso8601);
   }
   if (a.cotejada) {
     j.Clave("cotejada");
     j.Entero(*a.cotejada);
   }
   j.CerrarObjeto();
-  out = j.Tomar();
 }
 
 std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
-  std::string out;
-  AnadirRegistroActa(out, corte, a);
-  return out;
+  JsonTexto j;
+  AnadirRegistroActa(j, corte, a);
+  return j.Tomar();
 }
 
 Result<std::unique_ptr<Publicador>> Publicador::Abrir(OpcionesPublicador o) {
@@ -567,14 +562,18 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   hojas.reserve(corte.actas.size());
   {
     PREP_ASSIGN_OR_RETURN(Carpeta::EnCurso jsonl, carpeta.Abrir("datos/actas.jsonl"));
-    std::string& texto = jsonl.texto();
+    JsonTexto j;
     for (const ActaPublicada& a : corte.actas) {
-      const size_t inicio = texto.size();
-      AnadirRegistroActa(texto, corte, a);
-      hojas.push_back(HojaMerkle(std::string_view(texto).substr(inicio)));
-      texto += '\n';
-      PREP_RETURN_IF_ERROR(jsonl.Seguir());
+      const size_t inicio = j.Tamano();
+      AnadirRegistroActa(j, corte, a);
+      hojas.push_back(HojaMerkle(j.Vista().substr(inicio)));
+      j.FinDeLinea();
+      if (j.Tamano() >= 1 << 20) {
+        PREP_RETURN_IF_ERROR(jsonl.Anadir(j.Vista()));
+        j.Vaciar();
+      }
     }
+    PREP_RETURN_IF_ERROR(jsonl.Anadir(j.Vista()));
     PREP_RETURN_IF_ERROR(jsonl.Cerrar());
   }
   const std::string raiz_merkle = RaizMerkleDeHojas(hojas);

@@ -40,6 +40,7 @@
 #include "publish/base_de_datos.h"
 #include "publish/corte.h"
 #include "publish/firma.h"
+#include "publish/json_texto.h"
 
 namespace prep::publish {
 
@@ -113,8 +114,8 @@ class Publicador {
 
 // The acta's canonical record (one line of datos/actas.jsonl, no newline).
 std::string RegistroActa(const Corte& corte, const ActaPublicada& acta);
-// The same, appended to `out`.
-void AnadirRegistroActa(std::string& out, const Corte& corte, const ActaPublicada& acta);
+// The same, appended to `j` at its top level.
+void AnadirRegistroActa(JsonTexto& j, const Corte& corte, const ActaPublicada& acta);
 // "contabilizada", "no_contabilizada", "sin_capturar" or "fuera_de_catalogo".
 std::string_view EstadoActa(const ActaPublicada& acta);
 
