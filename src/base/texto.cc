@@ -36,12 +36,6 @@ void AnadirHtml(std::string& out, std::string_view s) {
   out.append(s.substr(inicio));
 }
 
-void AnadirEntero(std::string& out, int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, r.ptr);
-}
-
 char* EscribirRelleno(char* p, int64_t v, int ancho) {
   char digitos[24];
   const char* fin = std::to_chars(digitos, digitos + sizeof(digitos), v).ptr;
@@ -64,21 +58,12 @@ void AnadirRelleno(std::string& out, int64_t v, int ancho) {
   out.resize(static_cast<size_t>(EscribirRelleno(out.data() + n, v, ancho) - out.data()));
 }
 
-void AnadirCampoCsv(std::string& out, std::string_view s, char separador) {
+bool CeldaCsvConComillas(std::string_view s, char separador) {
   // One pass over the cell (find_first_of calls memchr on the four
   // characters for each character of the cell: most of a CSV's time).
   bool comillas = false;
   for (char c : s) comillas |= (c == separador) | (c == '"') | (c == '\r') | (c == '\n');
-  if (!comillas) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
+  return comillas;
 }
 
 }  // namespace prep

@@ -41,13 +41,11 @@ FechaHora FechaHoraLocal(int64_t utc_ms, int offset_minutos) {
   return f;
 }
 
-void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
-  // Written field by field into a local buffer and appended once, not through
-  // snprintf nor an append per field: a national corte formats a few million
-  // dates. The widths are printf's "%0Nd" (EscribirRelleno).
+char* EscribirFecha(char* p, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  // Written field by field, not through snprintf: a national corte formats a
+  // few million dates. The widths are printf's "%0Nd" (EscribirRelleno); no
+  // field is longer than 11 characters (an int), 8 fields and 7 separators.
   const FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
-  char buf[160];  // 10 fields of at most 4 + 21 characters, and separators
-  char* p = buf;
   const auto fecha = [&](char sep, bool dia_primero) {
     p = EscribirRelleno(p, dia_primero ? f.dia : f.anio, dia_primero ? 2 : 4);
     *p++ = sep;
@@ -105,7 +103,7 @@ void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFe
       break;
     }
   }
-  out.append(buf, p);
+  return p;
 }
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {

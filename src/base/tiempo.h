@@ -32,8 +32,15 @@ enum class FormatoFecha {
 };
 
 std::string FormatearFecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato);
-// The same, appended to `out` (no allocation of its own).
-void AnadirFecha(std::string& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato);
+// The same written at `p`, which has room for kMaxBytesFecha; returns the end.
+inline constexpr size_t kMaxBytesFecha = 128;
+char* EscribirFecha(char* p, int64_t utc_ms, int offset_minutos, FormatoFecha formato);
+// The same, appended to `out` (std::string or Escritor; no allocation of its own).
+template <class Salida>
+void AnadirFecha(Salida& out, int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
+  char buf[kMaxBytesFecha];
+  out.append(buf, EscribirFecha(buf, utc_ms, offset_minutos, formato));
+}
 // "(UTC-5)", "(UTC-5:30)", "(UTC)".
 std::string EtiquetaOffset(int offset_minutos);
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "base/escritor.h"
 #include "base/texto.h"
 #include "base/tiempo.h"
 
@@ -33,7 +34,7 @@ Estilo EstiloDe(DialectoBase d) {
   return {};
 }
 
-void Voto(std::string& out, const CaptureValue& v) {
+void Voto(Escritor& out, const CaptureValue& v) {
   switch (v.kind) {
     case CaptureKind::kCount:
       AnadirEntero(out, v.count);
@@ -47,13 +48,13 @@ void Voto(std::string& out, const CaptureValue& v) {
   }
 }
 
-void Opcional(std::string& out, const std::optional<int64_t>& v) {
+void Opcional(Escritor& out, const std::optional<int64_t>& v) {
   if (v) AnadirEntero(out, *v);
 }
 
 // A time of the acta's operation in the dialect's format; "-" (INE) or empty
 // when it did not happen. Appended, not returned: three per row.
-void AnadirHora(std::string& out, int64_t ms, int offset, const Estilo& e) {
+void AnadirHora(Escritor& out, int64_t ms, int offset, const Estilo& e) {
   if (ms == 0) {
     if (e.ine) out.push_back('-');
     return;
@@ -107,10 +108,9 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   const Estilo e = EstiloDe(dialecto);
   const domain::Catalogo& cat = corte.catalogo();
   const int offset = corte.info.offset_minutos;
-  std::string out;
   // Generous on purpose: reserving touches no page, and a reserve one row
   // short made the string double and copy itself at the end (~150 MB nationally).
-  out.reserve(4096 + corte.actas.size() * (400 + 8 * cat.columns.size()));
+  Escritor out(4096 + corte.actas.size() * (400 + 8 * cat.columns.size()));
   const auto fin = [&] { out.append(e.fin); };
   const auto sep = [&] { out.push_back(e.sep); };
   if (e.bom) out.append("\xEF\xBB\xBF");
@@ -187,7 +187,23 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
   }
   fin();
 
-  std::vector<std::string> distritos;  // names, by id, computed once
+  // Names as CSV cells, computed once, not per row.
+  std::vector<std::string> distritos;  // by id
+  std::string entidad_csv;
+  AnadirCampoCsv(entidad_csv, cat.entidad_nombre, e.sep);
+  // The observaciones of a captured acta as a CSV cell, per (set, motivo):
+  // a few dozen texts for hundreds of thousands of rows.
+  std::map<int, std::string> observaciones;
+  const auto celda_observaciones = [&](const domain::Classification& c) -> const std::string& {
+    const int clave = c.observaciones.bits() * 8 + static_cast<int>(c.sin_acta_motivo);
+    auto it = observaciones.find(clave);
+    if (it == observaciones.end()) {
+      std::string celda;
+      AnadirCampoCsv(celda, c.observaciones.ToString(c.sin_acta_motivo), e.sep);
+      it = observaciones.emplace(clave, std::move(celda)).first;
+    }
+    return it->second;
+  };
   // MECANISMOS_TRASLADO to DIGITALIZACION: what the operation recorded, the
   // same for actas in and out of the catálogo (only the empty SHA differs).
   auto registro = [&](const ActaPublicada& a, std::string_view sha) {
@@ -253,7 +269,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     sep();
     AnadirEntero(out, cat.entidad_id);
     sep();
-    AnadirCampoCsv(out, cat.entidad_nombre, e.sep);
+    out.append(entidad_csv);
     sep();
     AnadirEntero(out, casilla.distrito);
     sep();
@@ -261,8 +277,8 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
       distritos.resize(static_cast<size_t>(casilla.distrito) + 1);
     }
     std::string& dn = distritos[static_cast<size_t>(casilla.distrito)];
-    if (dn.empty()) dn = NombreDistrito(cat, casilla.distrito);
-    AnadirCampoCsv(out, dn, e.sep);
+    if (dn.empty()) AnadirCampoCsv(dn, NombreDistrito(cat, casilla.distrito), e.sep);
+    out.append(dn);
     sep();
     AnadirEntero(out, casilla.id.seccion);
     sep();
@@ -318,7 +334,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     sep();
     AnadirEntero(out, casilla.representantes.Total());
     sep();
-    AnadirCampoCsv(out, Observaciones(a), e.sep);
+    if (a.capturada) out.append(celda_observaciones(a.clasificacion));
     sep();
     if (a.capturada) {
       out.push_back(a.clasificacion.contabilizada ? '1' : '0');
@@ -333,7 +349,7 @@ std::string ResultadosCsv(const Corte& corte, DialectoBase dialecto) {
     if (a.cotejada) AnadirEntero(out, *a.cotejada);
     fin();
   }
-  return out;
+  return out.Tomar();
 }
 
 std::string CandidaturasCsv(const Corte& corte, DialectoBase dialecto) {

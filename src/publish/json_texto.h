@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/escritor.h"
 #include "base/tiempo.h"
 
 namespace prep::publish {
@@ -23,8 +24,6 @@ namespace prep::publish {
 class JsonTexto {
  public:
   JsonTexto() = default;
-  // Appends to `inicio` (Tomar gives it back): many records into one buffer.
-  explicit JsonTexto(std::string inicio) : out_(std::move(inicio)), n_(out_.size()) {}
 
   void AbrirObjeto() { Abrir('{'); }
   void CerrarObjeto() { Cerrar('}'); }
@@ -44,12 +43,12 @@ class JsonTexto {
     const size_t n = std::char_traits<char>::length(k);
     assert(std::string_view(k, n).find_first_of("\"\\") == std::string_view::npos);
     Separar();
-    char* p = Reservar(n + 3);
+    char* p = out_.Reservar(n + 3);
     *p = '"';
     std::memcpy(p + 1, k, n);
     p[n + 1] = '"';
     p[n + 2] = ':';
-    n_ += n + 3;
+    out_.Avanzar(n + 3);
     tras_clave_ = true;
   }
   void Texto(std::string_view v) {
@@ -58,18 +57,18 @@ class JsonTexto {
   }
   void Entero(int64_t v) {
     Separar();
-    char* p = Reservar(24);
-    n_ += static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - p);
+    char* p = out_.Reservar(24);
+    out_.Avanzar(static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - p));
   }
   // A date as a JSON string (base/tiempo.h formats, no escaping needed).
   void Fecha(int64_t utc_ms, int offset_minutos, FormatoFecha formato) {
     Separar();
-    Poner('"');
-    thread_local std::string f;  // reused: no allocation per date
-    f.clear();
-    AnadirFecha(f, utc_ms, offset_minutos, formato);
-    Poner(f);
-    Poner('"');
+    char* const inicio = out_.Reservar(kMaxBytesFecha + 2);
+    char* p = inicio;
+    *p++ = '"';
+    p = EscribirFecha(p, utc_ms, offset_minutos, formato);
+    *p++ = '"';
+    out_.Avanzar(static_cast<size_t>(p - inicio));
   }
   void Booleano(bool v) {
     Separar();
@@ -88,38 +87,16 @@ class JsonTexto {
   void FinDeLinea() { Poner('\n'); }
   // The text so far, and starting over at the top level while keeping the
   // room (a writer that flushes a file a block at a time).
-  std::string_view Vista() const { return {out_.data(), n_}; }
-  size_t Tamano() const { return n_; }
-  void Vaciar() { n_ = 0; }
-  std::string Tomar() {
-    out_.resize(n_);
-    n_ = 0;
-    return std::move(out_);
-  }
+  std::string_view Vista() const { return out_.Vista(); }
+  size_t Tamano() const { return out_.size(); }
+  void Vaciar() { out_.Vaciar(); }
+  std::string Tomar() { return out_.Tomar(); }
 
  private:
-  // The text is out_[0, n_); out_ beyond n_ is room already allocated. The
-  // writes go through a pointer, not string::append per piece: the records of
-  // a national corte are hundreds of MB, and those calls were most of their cost.
-  char* Reservar(size_t n) {
-    const size_t objetivo = n_ + n;
-    if (objetivo > out_.size()) {
-      // Within the capacity, grow the size a little (a buffer reused for
-      // hundreds of MB must not be zero-filled again); beyond it, double.
-      out_.resize(objetivo <= out_.capacity() ? std::min(out_.capacity(), objetivo + 4096)
-                                              : std::max(objetivo, 2 * out_.capacity()));
-    }
-    return out_.data() + n_;
-  }
-  void Poner(char c) {
-    *Reservar(1) = c;
-    ++n_;
-  }
-  void Poner(std::string_view s) {
-    if (s.empty()) return;
-    std::memcpy(Reservar(s.size()), s.data(), s.size());
-    n_ += s.size();
-  }
+  // Through a pointer, not string::append per piece: the records of a
+  // national corte are hundreds of MB, and those calls were most of their cost.
+  void Poner(char c) { out_.push_back(c); }
+  void Poner(std::string_view s) { out_.append(s); }
   // Containers nest at most 64 deep (ours: 4); bit k of `con_elementos_` says
   // whether the container at depth k already holds an element.
   void Abrir(char c) {
@@ -148,20 +125,20 @@ class JsonTexto {
   // One pass that copies while it checks; the rare string that needs escaping
   // goes on in CadenaEscapada from the first character that does.
   void Cadena(std::string_view s) {
-    char* const inicio = Reservar(s.size() + 2);
+    char* const inicio = out_.Reservar(s.size() + 2);
     char* p = inicio;
     *p++ = '"';
     for (size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
       if (c == '"' || c == '\\' || c < 0x20) {
-        n_ += static_cast<size_t>(p - inicio);
+        out_.Avanzar(static_cast<size_t>(p - inicio));
         CadenaEscapada(s.substr(i));
         return;
       }
       *p++ = s[i];
     }
     *p++ = '"';
-    n_ += static_cast<size_t>(p - inicio);
+    out_.Avanzar(static_cast<size_t>(p - inicio));
   }
   // The rest of a string whose opening quote is written.
   void CadenaEscapada(std::string_view s) {
@@ -184,8 +161,7 @@ class JsonTexto {
     Poner('"');
   }
 
-  std::string out_;
-  size_t n_ = 0;
+  Escritor out_;
   uint64_t con_elementos_ = 0;
   int profundidad_ = 0;
   bool tras_clave_ = false;

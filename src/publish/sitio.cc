@@ -60,16 +60,7 @@ void Dato(std::string& out, int64_t v) {
 // "18/10/2020 20:20" at the corte's offset, appended: it runs three times per
 // acta, so no temporary strings (tiempo.h does the calendar).
 void HoraLocal(std::string& out, int64_t utc_ms, int offset_minutos) {
-  const prep::FechaHora f = FechaHoraLocal(utc_ms, offset_minutos);
-  AnadirRelleno(out, f.dia, 2);
-  out.push_back('/');
-  AnadirRelleno(out, f.mes, 2);
-  out.push_back('/');
-  AnadirEntero(out, f.anio);
-  out.push_back(' ');
-  AnadirRelleno(out, f.hora, 2);
-  out.push_back(':');
-  AnadirRelleno(out, f.minuto, 2);
+  AnadirFecha(out, utc_ms, offset_minutos, FormatoFecha::kCorteIne);
 }
 
 // A time a reader and a program can both read: <time datetime="ISO 8601">18/10/2020 20:20
@@ -954,9 +945,9 @@ void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valore
 }
 
 void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_view etiqueta_offset) {
-  const std::pair<const char*, int64_t> horas[] = {{"Acopio", a.hora_acopio_ms},
-                                                   {"Captura", a.hora_captura_ms},
-                                                   {"Verificación", a.hora_verificacion_ms}};
+  const std::pair<std::string_view, int64_t> horas[] = {{"Acopio", a.hora_acopio_ms},
+                                                        {"Captura", a.hora_captura_ms},
+                                                        {"Verificación", a.hora_verificacion_ms}};
   bool alguna = false;
   for (const auto& [nombre, ms] : horas) {
     if (ms == 0) continue;

@@ -131,22 +131,28 @@ TEST(JsonTextoTest, CommasEscapesAndNesting) {
   EXPECT_EQ(j.Tomar(), R"({"a":"x\"y\\z\u000a\u0001ñ","b":[-3,null,true,{"c":1}],"d":{}})");
 }
 
-TEST(JsonTextoTest, AppendsToABufferAndEscapesAtEitherEnd) {
-  // Records are appended to one buffer, which grows past its first capacity.
-  std::string buffer = "prefix\n";
+TEST(JsonTextoTest, WritesLinesPastItsFirstRoomAndStartsOverKeepingIt) {
+  // The acta records: one line per value, the buffer growing past its first
+  // room (5,000 characters each), emptied and written again as a file's
+  // blocks are.
   const std::string largo(5000, 'x');
-  for (int i = 0; i < 3; ++i) {
-    JsonTexto j(std::move(buffer));
-    j.AbrirLista();
-    j.Texto("\"first");
-    j.Texto(largo + "\\");
-    j.Texto("");
-    j.CerrarLista();
-    buffer = j.Tomar();
-    buffer += '\n';
-  }
   const std::string linea = "[\"\\\"first\",\"" + largo + "\\\\\",\"\"]\n";
-  EXPECT_EQ(buffer, "prefix\n" + linea + linea + linea);
+  JsonTexto j;
+  for (int vuelta = 0; vuelta < 2; ++vuelta) {
+    for (int i = 0; i < 3; ++i) {
+      j.AbrirLista();
+      j.Texto("\"first");
+      j.Texto(largo + "\\");
+      j.Texto("");
+      j.CerrarLista();
+      j.FinDeLinea();
+    }
+    EXPECT_EQ(j.Tamano(), 3 * linea.size());
+    EXPECT_EQ(j.Vista(), linea + linea + linea);
+    j.Vaciar();
+  }
+  j.Entero(7);
+  EXPECT_EQ(j.Tomar(), "7");
 }
 
 }  // namespace
