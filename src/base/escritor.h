@@ -69,9 +69,8 @@ class Escritor {
     if (objetivo > texto_.size()) {
       // Within the capacity, grow the size a little (a buffer reused for
       // hundreds of MB must not be zero-filled again); beyond it, double.
-      texto_.resize(objetivo <= texto_.capacity()
-                        ? std::min(texto_.capacity(), objetivo + 4096)
-                        : std::max(objetivo, 2 * texto_.capacity()));
+      texto_.resize(objetivo <= texto_.capacity() ? std::min(texto_.capacity(), objetivo + 4096)
+                                                  : std::max(objetivo, 2 * texto_.capacity()));
     }
     return texto_.data() + n_;
   }

@@ -387,15 +387,12 @@ void AnadirRegistroActa(JsonTexto& j, const Corte& corte, const ActaPublicada& a
     j.AbrirObjeto();
     j.Clave("sha256");
     j.Texto(a.sha256);
-    j.Clave("ruta");
-    thread_local std::string ruta;  // reused: no allocation per acta
-    ruta = "/imagenes/";
-    ruta += a.sha256;
+    // The file is /imagenes/<sha256>.<extension>; its path was written out
+    // here up to prep-corte/2, repeating the hash (36 MB of a national corte).
     if (!a.extension_imagen.empty()) {
-      ruta += '.';
-      ruta += a.extension_imagen;
+      j.Clave("extension");
+      j.Texto(a.extension_imagen);
     }
-    j.Texto(ruta);
     j.Clave("origen");
     j.Texto(a.origen);
     j.Clave("digitalizacion");

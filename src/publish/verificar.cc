@@ -1,8 +1,10 @@
 #include "publish/verificar.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -65,6 +67,32 @@ struct Estado {
   Verificado v;
   std::set<std::string> imagenes_vistas;
 };
+
+// Where an acta record's image is, under PUB: imagenes/<sha256>.<extension>
+// (prep-corte/3), or the record's "ruta" (up to prep-corte/2). Empty for a
+// record that names no image; nullopt for a name that is not a hash and an
+// extension, or a path that could leave PUB.
+std::optional<std::string> RutaImagen(const nlohmann::json& imagen) {
+  const std::string sha = Texto(imagen, "sha256");
+  const std::string ext = Texto(imagen, "extension");
+  const auto solo = [](const std::string& t, auto valido) {
+    return std::all_of(t.begin(), t.end(), valido);
+  };
+  if (!ext.empty()) {
+    const bool hex = sha.size() == 64 && solo(sha, [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    const bool nombre = ext.size() <= 5 && solo(ext, [](char c) {
+                          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+                        });
+    if (!hex || !nombre) return std::nullopt;
+    return "imagenes/" + sha + "." + ext;
+  }
+  std::string ruta = Texto(imagen, "ruta");
+  if (ruta.find("..") != std::string::npos) return std::nullopt;
+  if (!ruta.empty() && ruta[0] == '/') ruta.erase(0, 1);
+  return ruta;
+}
 
 Result<std::string> VerificarUnoJson(Fuente& f, const std::string& carpeta,
                                      const OpcionesVerificacion& o, Estado& e,
@@ -151,9 +179,13 @@ Result<std::string> VerificarUnoJson(Fuente& f, const std::string& carpeta,
       auto r = nlohmann::json::parse(linea, nullptr, false);
       if (r.is_discarded() || !r.contains("imagen")) continue;
       const std::string sha = Texto(r["imagen"], "sha256");
-      std::string ruta = Texto(r["imagen"], "ruta");
+      const std::optional<std::string> donde = RutaImagen(r["imagen"]);
+      if (!donde) {
+        return Falla(carpeta + "datos/actas.jsonl",
+                     "acta " + Texto(r, "clave_acta") + " names its image file badly");
+      }
+      const std::string& ruta = *donde;
       if (!en_espejo || ruta.empty() || !e.imagenes_vistas.insert(ruta).second) continue;
-      if (ruta[0] == '/') ruta.erase(0, 1);
       auto img = f.Leer(ruta);
       if (!img.ok())
         return Falla(ruta,

@@ -17,6 +17,7 @@
 #include "publish/corte_sintetico.h"
 #include "publish/firma.h"
 #include "publish/publicador.h"
+#include "publish/verificar.h"
 
 namespace prep::publish {
 namespace {
@@ -102,6 +103,50 @@ TEST(NivelesTest, DistritoFilesHoldEachSeccionsTallyAndTheClavesOfItsActas) {
     }
   }
   EXPECT_EQ(secciones, registros.size());
+  fs::remove_all(pub);
+}
+
+// An acta record names its image by hash and extension (prep-corte/3); the
+// checker builds the path itself, so a record cannot send it outside PUB.
+TEST(NivelesTest, RecordsNameTheirImageByHashAndExtensionWhichVerifyChecks) {
+  const fs::path pub = fs::temp_directory_path() / ("prep_imagen_" + std::to_string(::getpid()));
+  for (const std::string ext : {"png", "../../x"}) {
+    fs::remove_all(pub);
+    OpcionesPublicador o;
+    o.raiz = pub.string();
+    o.claves = NuevasClaves();
+    o.reloj = [] { return testing::InstanteCorte(); };
+    testing::OpcionesCorteSintetico oc;
+    oc.extension = ext;
+    auto p = Publicador::Abrir(o);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    auto r = (*p)->Publicar(testing::CorteSintetico(oc));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    std::istringstream lineas(Leer(fs::path(r->carpeta) / "datos" / "actas.jsonl"));
+    size_t con_imagen = 0;
+    for (std::string l; std::getline(lineas, l);) {
+      const auto a = nlohmann::json::parse(l);
+      if (!a.contains("imagen")) continue;
+      ++con_imagen;
+      EXPECT_EQ(a["imagen"]["sha256"], oc.sha_imagen);
+      EXPECT_EQ(a["imagen"]["extension"], ext);
+      EXPECT_FALSE(a["imagen"].contains("ruta"));
+    }
+    EXPECT_GT(con_imagen, 0u);
+    // The image files are not there (no image store here): with images
+    // checked, a good name fails on the missing file, a bad one before it.
+    auto fuente = FuenteCarpeta(pub.string());
+    auto v = VerificarEspejo(*fuente, {o.claves.publica, true});
+    ASSERT_FALSE(v.ok());
+    if (ext == "png") {
+      EXPECT_NE(v.status().message().find("imagenes/" + oc.sha_imagen + ".png"), std::string::npos)
+          << v.status().message();
+    } else {
+      EXPECT_NE(v.status().message().find("names its image file badly"), std::string::npos)
+          << v.status().message();
+    }
+    EXPECT_TRUE(VerificarEspejo(*fuente, {o.claves.publica, false}).ok());
+  }
   fs::remove_all(pub);
 }
 
