@@ -60,7 +60,8 @@ class Escritor {
     push_back(c);
     return *this;
   }
-  size_t size() const { return n_; }  // NOLINT(readability-identifier-naming)
+  size_t size() const { return n_; }             // NOLINT(readability-identifier-naming)
+  void reserve(size_t n) { texto_.reserve(n); }  // NOLINT(readability-identifier-naming)
 
   // Room for `n` more characters at the returned pointer; Avanzar(k) keeps
   // the first k of them.

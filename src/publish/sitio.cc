@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/escritor.h"
 #include "base/texto.h"
 #include "base/tiempo.h"
 #include "domain/trunc4.h"
@@ -24,7 +25,7 @@ using F = domain::SummaryField;
 // ── Appending text, numbers and times ────────────────────────────────────────
 
 // With thousands separators as Mexico writes them: 1,187,254.
-void Numero(std::string& out, int64_t v) {
+void Numero(Escritor& out, int64_t v) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
   const char* p = buf;
@@ -40,7 +41,7 @@ void Numero(std::string& out, int64_t v) {
 }
 
 // "95.0842%": the trunc4 value, as the database prints it.
-void Porcentaje(std::string& out, domain::Percent4 p) {
+void Porcentaje(Escritor& out, domain::Percent4 p) {
   AnadirEntero(out, p.ten_thousandths / 10000);
   out.push_back('.');
   AnadirRelleno(out, p.ten_thousandths % 10000, 4);
@@ -49,7 +50,7 @@ void Porcentaje(std::string& out, domain::Percent4 p) {
 
 // A count with its machine-readable value, for readers that compare the page
 // with the database (INE's own site tests do).
-void Dato(std::string& out, int64_t v) {
+void Dato(Escritor& out, int64_t v) {
   out += "<data value=\""sv;
   AnadirEntero(out, v);
   out += "\">"sv;
@@ -59,13 +60,15 @@ void Dato(std::string& out, int64_t v) {
 
 // "18/10/2020 20:20" at the corte's offset, appended: it runs three times per
 // acta, so no temporary strings (tiempo.h does the calendar).
-void HoraLocal(std::string& out, int64_t utc_ms, int offset_minutos) {
+template <class Salida>
+void HoraLocal(Salida& out, int64_t utc_ms, int offset_minutos) {
   AnadirFecha(out, utc_ms, offset_minutos, FormatoFecha::kCorteIne);
 }
 
 // A time a reader and a program can both read: <time datetime="ISO 8601">18/10/2020 20:20
 // (UTC-5)</time>.
-void Momento(std::string& out, int64_t utc_ms, int offset_minutos) {
+template <class Salida>
+void Momento(Salida& out, int64_t utc_ms, int offset_minutos) {
   out += "<time datetime=\""sv;
   out += FormatearFecha(utc_ms, offset_minutos, FormatoFecha::kIso8601);
   out += "\">"sv;
@@ -261,7 +264,8 @@ std::string NombreDistrito(int id) {
   return r;
 }
 
-void RutaDistrito(std::string& out, int id) {
+template <class Salida>
+void RutaDistrito(Salida& out, int id) {
   out += "distritos/"sv;
   AnadirRelleno(out, id, 2);
   out += ".html"sv;
@@ -275,7 +279,8 @@ constexpr int kSeccionesPorPagina = 10;
 
 int PrimeraDelGrupo(int seccion) { return seccion / kSeccionesPorPagina * kSeccionesPorPagina; }
 
-void RutaGrupoSecciones(std::string& out, int primera) {
+template <class Salida>
+void RutaGrupoSecciones(Salida& out, int primera) {
   out += "secciones/"sv;
   AnadirRelleno(out, primera, 4);
   out += '-';
@@ -283,13 +288,14 @@ void RutaGrupoSecciones(std::string& out, int primera) {
   out += ".html"sv;
 }
 
-void AnclaSeccion(std::string& out, int seccion) {
+template <class Salida>
+void AnclaSeccion(Salida& out, int seccion) {
   out += 's';
   AnadirRelleno(out, seccion, 4);
 }
 
 // Link to a sección: its group's page and its anchor.
-void RutaSeccion(std::string& out, int seccion) {
+void RutaSeccion(Escritor& out, int seccion) {
   RutaGrupoSecciones(out, PrimeraDelGrupo(seccion));
   out += '#';
   AnclaSeccion(out, seccion);
@@ -387,7 +393,7 @@ Etiqueta EtiquetaColumna(const domain::Catalogo& cat, size_t col, int distrito) 
 }
 
 // "Básica", "Contigua 1", "Extraordinaria 1 contigua 2", "Especial 1".
-void NombreCasilla(std::string& out, const domain::CasillaId& id) {
+void NombreCasilla(Escritor& out, const domain::CasillaId& id) {
   using T = domain::TipoCasilla;
   bool numero = true;
   switch (id.tipo) {
@@ -434,7 +440,7 @@ struct Miga {
 
 // `raiz` leads from the page to the corte folder: "" or "../". `con_buscador`
 // loads buscar.js (only secciones.html has the form it drives).
-void InicioPagina(Contexto& ctx, std::string& out, std::string_view titulo, std::string_view raiz,
+void InicioPagina(Contexto& ctx, Escritor& out, std::string_view titulo, std::string_view raiz,
                   const std::vector<Miga>& migas, bool con_buscador) {
   out +=
       "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -484,7 +490,7 @@ void InicioPagina(Contexto& ctx, std::string& out, std::string_view titulo, std:
   out += "</ol></nav>\n<main id=\"contenido\" class=\"envoltura\" tabindex=\"-1\">\n"sv;
 }
 
-void FinPagina(Contexto& ctx, std::string& out, std::string_view raiz) {
+void FinPagina(Contexto& ctx, Escritor& out, std::string_view raiz) {
   out +=
       "</main>\n<footer class=\"pie\"><div class=\"envoltura\">\n"
       "<p>Resultados <strong>preliminares</strong>: informan la noche de la elección, pero no "
@@ -502,7 +508,7 @@ void FinPagina(Contexto& ctx, std::string& out, std::string_view raiz) {
 
 // ── Blocks shared by the summary pages ───────────────────────────────────────
 
-void Cifra(std::string& out, std::string_view nombre, int64_t valor) {
+void Cifra(Escritor& out, std::string_view nombre, int64_t valor) {
   out += "<div><dt>"sv;
   out += nombre;
   out += "</dt><dd>"sv;
@@ -510,8 +516,7 @@ void Cifra(std::string& out, std::string_view nombre, int64_t valor) {
   out += "</dd></div>\n"sv;
 }
 
-void CifraConPorcentaje(std::string& out, std::string_view nombre, int64_t valor,
-                        int64_t porcentaje) {
+void CifraConPorcentaje(Escritor& out, std::string_view nombre, int64_t valor, int64_t porcentaje) {
   out += "<div><dt>"sv;
   out += nombre;
   out += "</dt><dd>"sv;
@@ -521,7 +526,7 @@ void CifraConPorcentaje(std::string& out, std::string_view nombre, int64_t valor
   out += "</span></dd></div>\n"sv;
 }
 
-void CifraPorcentaje(std::string& out, std::string_view nombre, int64_t porcentaje) {
+void CifraPorcentaje(Escritor& out, std::string_view nombre, int64_t porcentaje) {
   out += "<div><dt>"sv;
   out += nombre;
   out += "</dt><dd>"sv;
@@ -533,7 +538,7 @@ enum class Nivel : uint8_t { kEntidad, kDistrito };
 
 // Avance and participación of one level. Only the entidad has actas fuera de
 // catálogo (they belong to no distrito).
-void Avance(Contexto& ctx, std::string& out, const SummaryBlock& r, Nivel nivel) {
+void Avance(Contexto& ctx, Escritor& out, const SummaryBlock& r, Nivel nivel) {
   out +=
       "<section aria-labelledby=\"avance\">\n<h2 id=\"avance\">Avance de actas</h2>\n"
       "<dl class=\"cifras\">\n";
@@ -591,7 +596,7 @@ std::vector<size_t> ColumnasVisibles(const std::vector<uint8_t>& aplica, size_t 
 // Votes of one level: a bar chart (inline SVG, no script) and, behind it, the
 // table with the same numbers for screen readers and for copying. `id` names
 // the section and its table, unique within the page.
-void Votos(std::string& out, const std::vector<FilaVotos>& filas, std::string_view id,
+void Votos(Escritor& out, const std::vector<FilaVotos>& filas, std::string_view id,
            std::string_view titulo, std::string_view explicacion, std::string_view ambito,
            bool grafica) {
   int64_t total = 0;
@@ -726,7 +731,7 @@ std::vector<FilaVotos> FilasPorCandidatura(const domain::LevelTally& t,
 
 // Both charts of a level: by column (partido, combinación, candidatura
 // independiente) and by candidatura (coaliciones added up).
-void VotosDeNivel(std::string& out, const std::vector<FilaVotos>& por_columna,
+void VotosDeNivel(Escritor& out, const std::vector<FilaVotos>& por_columna,
                   const std::vector<FilaVotos>& por_candidatura, std::string_view ambito,
                   bool grafica) {
   Votos(out, por_columna, "votos",
@@ -741,7 +746,7 @@ void VotosDeNivel(std::string& out, const std::vector<FilaVotos>& por_columna,
         ambito, grafica);
 }
 
-void ComoVerificar(std::string& out) {
+void ComoVerificar(Escritor& out) {
   out +=
       "<p class=\"nota\"><strong>Cómo verificar.</strong> Para comprobar que un archivo "
       "descargado es el publicado, calcule su huella SHA-256: en Linux <code>sha256sum "
@@ -754,7 +759,7 @@ void ComoVerificar(std::string& out) {
 
 std::string PaginaEntidad(Contexto& ctx) {
   const Corte& corte = ctx.corte;
-  std::string out;
+  Escritor out;
   out.reserve(16384 + ctx.distritos.size() * 400);
   InicioPagina(ctx, out, ctx.entidad, "", {{ctx.entidad, "index.html"}}, false);
   out += "<h1>"sv;
@@ -830,13 +835,13 @@ std::string PaginaEntidad(Contexto& ctx) {
   ComoVerificar(out);
   out += "</section>\n"sv;
   FinPagina(ctx, out, "");
-  return out;
+  return out.Tomar();
 }
 
 std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
   const Corte& corte = ctx.corte;
   const std::string nombre = NombreDistrito(d.id);
-  std::string out;
+  Escritor out;
   out.reserve(16384 + d.secciones.size() * 200);
   InicioPagina(ctx, out, nombre, "../", {{ctx.entidad, "index.html"}, {nombre, ""}}, false);
   out += "<h1>"sv;
@@ -918,11 +923,11 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
   }
   out += "</tbody>\n</table>\n</div>\n</section>\n"sv;
   FinPagina(ctx, out, "../");
-  return out;
+  return out.Tomar();
 }
 
 // A vote cell of one acta.
-void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valores) {
+void Celda(Escritor& out, const ActaPublicada& a, size_t col, bool con_valores) {
   out += "<td>"sv;
   const bool aplica = a.aplica.empty() || (col < a.aplica.size() && a.aplica[col]);
   if (!con_valores || !aplica || col >= a.votos.size()) {
@@ -944,7 +949,7 @@ void Celda(std::string& out, const ActaPublicada& a, size_t col, bool con_valore
   out += "</td>"sv;
 }
 
-void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_view etiqueta_offset) {
+void Horas(Escritor& out, const ActaPublicada& a, int offset, std::string_view etiqueta_offset) {
   const std::pair<std::string_view, int64_t> horas[] = {{"Acopio", a.hora_acopio_ms},
                                                         {"Captura", a.hora_captura_ms},
                                                         {"Verificación", a.hora_verificacion_ms}};
@@ -966,7 +971,7 @@ void Horas(std::string& out, const ActaPublicada& a, int offset, std::string_vie
 
 // One sección within its group's page: its progress, one row per acta with
 // the sección's votes as the table's foot, and the acta images with their SHA-256.
-void BloqueSeccion(Contexto& ctx, std::string& out, const SeccionSitio& s) {
+void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
   const Corte& corte = ctx.corte;
   const DistritoSitio& d = ctx.distritos[s.distrito_pos];
   const std::vector<size_t> columnas = ColumnasVisibles(d.aplica, ctx.cat.columns.size());
@@ -1112,7 +1117,7 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
   AnadirRelleno(nombre, primera, 4);
   nombre += " a "sv;
   AnadirRelleno(nombre, primera + kSeccionesPorPagina - 1, 4);
-  std::string out;
+  Escritor out;
   size_t actas = 0;
   for (size_t pos : grupo) actas += ctx.secciones[pos].actas.size();
   out.reserve(4096 + grupo.size() * 1536 + actas * 900);
@@ -1137,11 +1142,11 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
       "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n";
   for (size_t pos : grupo) BloqueSeccion(ctx, out, ctx.secciones[pos]);
   FinPagina(ctx, out, "../");
-  return out;
+  return out.Tomar();
 }
 
 std::string PaginaSecciones(Contexto& ctx) {
-  std::string out;
+  Escritor out;
   out.reserve(8192 + ctx.secciones.size() * 56);
   InicioPagina(ctx, out, "Buscar por sección", "",
                {{ctx.entidad, "index.html"}, {"Buscar por sección", ""}}, true);
@@ -1189,7 +1194,7 @@ std::string PaginaSecciones(Contexto& ctx) {
     out += "</ul>\n</section>\n"sv;
   }
   FinPagina(ctx, out, "");
-  return out;
+  return out.Tomar();
 }
 
 constexpr std::string_view kEstilo =
