@@ -575,8 +575,9 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     PREP_RETURN_IF_ERROR(jsonl.Anadir(j.Vista()));
     PREP_RETURN_IF_ERROR(jsonl.Cerrar());
   }
-  const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
   etapa("registros");
+  const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
+  etapa("merkle");
   // Change list against the previous corte.
   std::vector<Anterior> ahora;
   ahora.reserve(corte.actas.size());
