@@ -16,6 +16,12 @@
 #   size, so that each starts with the same free memory (on the reference VM,
 #   page-cache writes into memory not touched since boot were up to 10x slower;
 #   see BENCHMARKS.md).
+#   QUIET_SECONDS=420: wait until this long after the last run's outputs were
+#   deleted. ext4 without a journal (the reference machine) checks each free
+#   inode it would reuse for a deletion in the last 1-6 minutes and skips it
+#   (fs/ext4/ialloc.c, recently_deleted): a run right after another's 300,000
+#   files were deleted spent seconds there, creating its own. A server
+#   publishing cortes deletes nothing between them.
 # Exit: 0 both targets met, 2 setup failure, 3 a target missed.
 set -euo pipefail
 
@@ -44,6 +50,14 @@ summary="$dir/corte_bench.summary.txt"
 missed=0
 for n in $sizes; do
   if (( n >= 10000 )); then target=5000; runs="${RUNS_LARGE:-1}"; else target=100; runs="${RUNS_SMALL:-5}"; fi
+  quiet="${QUIET_SECONDS:-420}"
+  if [[ -f "$dir/.borrado" ]]; then
+    wait_s=$(( $(stat -c %Y "$dir/.borrado") + quiet - $(date +%s) ))
+    if (( wait_s > 0 )); then
+      echo "corte_bench: waiting ${wait_s} s: the last run's files were deleted less than ${quiet} s ago"
+      sleep "$wait_s"
+    fi
+  fi
   if [[ "${DROP_CACHES:-0}" == 1 ]]; then
     sync
     echo 3 > /proc/sys/vm/drop_caches || die "DROP_CACHES=1 needs root"
@@ -53,6 +67,7 @@ for n in $sizes; do
     --target-ms "$target" | tee "$dir/corte_bench.$n.txt"
   rc=${PIPESTATUS[0]}
   set -e
+  touch "$dir/.borrado"  # corte_bench deletes its outputs when it exits
   case $rc in
     0) ;;
     3) missed=1 ;;
