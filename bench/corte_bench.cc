@@ -16,7 +16,8 @@
 //   (c) one file of that many bytes, write() + fsync;
 //   (d) that many files of equal size, write() each + one syncfs, as (b) does.
 // Prints medians and the ratios (b)/(c) and (b)/(d); exits 3 when the median
-// of (b) is above --target-ms. Run it under `taskset -c 0` (bench/corte_bench.sh).
+// of the whole corte, (a) + (b), is above --target-ms. Run it under `taskset -c 0`
+// (bench/corte_bench.sh).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -382,10 +383,10 @@ int main(int argc, char** argv) {
     t_muchos.push_back(
         MuchosArchivos(base / ("muchos" + std::to_string(run)), archivos, bytes, bloque));
     std::printf(
-        "run %d: ArmarCorte %.4f s  Publicar %.4f s (user %.4f s, sys %.4f s)  raw 1 file %.4f s  "
-        "raw %zu files %.4f s\n",
+        "run %d: ArmarCorte %.4f s  Publicar %.4f s (user %.4f s, sys %.4f s)  corte %.4f s  "
+        "raw 1 file %.4f s  raw %zu files %.4f s\n",
         run + 1, t_armar.back(), t_publicar.back(), user_publicar.back(), sys_publicar.back(),
-        t_uno.back(), archivos, t_muchos.back());
+        t_armar.back() + t_publicar.back(), t_uno.back(), archivos, t_muchos.back());
     // CLOCK_MONOTONIC seconds, for `perf record -k mono` + `perf report --time A,B`.
     std::printf("  publicar window: %.6f,%.6f\n",
                 std::chrono::duration<double>(t0.time_since_epoch()).count(),
@@ -406,19 +407,24 @@ int main(int argc, char** argv) {
     std::printf("kept: %s\n", base.c_str());
   }
 
+  std::vector<double> t_corte;
+  for (size_t i = 0; i < t_armar.size(); ++i) t_corte.push_back(t_armar[i] + t_publicar[i]);
   const double armar = Mediana(t_armar), publicar = Mediana(t_publicar);
+  const double corte = Mediana(t_corte);
   const double user = Mediana(user_publicar), sys = Mediana(sys_publicar);
   const double uno = Mediana(t_uno), muchos = Mediana(t_muchos);
   std::printf(
       "SUMMARY actas=%zu secciones=%zu distritos=%d runs=%d armar_s=%.4f publicar_s=%.4f "
       "publicar_user_s=%.4f publicar_sys_s=%.4f files=%zu bytes=%llu raw_1_file_s=%.4f "
       "raw_n_files_s=%.4f "
-      "ratio_vs_1_file=%.2f ratio_vs_n_files=%.2f",
+      "ratio_vs_1_file=%.2f ratio_vs_n_files=%.2f corte_s=%.4f",
       actas.size(), secciones, distritos, runs, armar, publicar, user, sys, archivos,
-      static_cast<unsigned long long>(bytes), uno, muchos, publicar / uno, publicar / muchos);
+      static_cast<unsigned long long>(bytes), uno, muchos, publicar / uno, publicar / muchos,
+      corte);
+  // The target is the whole corte: the tally (a) and the publication (b).
   if (target_ms > 0) {
-    std::printf(" target_ms=%.0f %s", target_ms, publicar * 1000 <= target_ms ? "MET" : "MISSED");
+    std::printf(" target_ms=%.0f %s", target_ms, corte * 1000 <= target_ms ? "MET" : "MISSED");
   }
   std::printf("\n");
-  return target_ms > 0 && publicar * 1000 > target_ms ? 3 : 0;
+  return target_ms > 0 && corte * 1000 > target_ms ? 3 : 0;
 }

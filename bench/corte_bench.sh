@@ -4,8 +4,9 @@
 #   bench/corte_bench.sh [CORTE_BENCH_BINARY]
 #
 # Runs corte_bench pinned to one core (taskset -c $CPU) for the two
-# sizes: 3,841 actas (Coahuila 2020, 16 distritos; target: the whole Publicar
-# < 100 ms) and 500,000 actas (national scale, 300 distritos; target < 5 s).
+# sizes: 3,841 actas (Coahuila 2020, 16 distritos; target: the whole corte,
+# ArmarCorte + Publicar, < 100 ms) and 500,000 actas (national scale, 300
+# distritos; target < 5 s).
 # Each run prints ArmarCorte, Publicar, and the raw-write baselines of the same
 # bytes and files measured in the same run; the summary lines go to
 # bench/out/corte_bench.summary.txt.

@@ -122,12 +122,11 @@ void LevelTally::Merge(const LevelTally& other) {
   for (size_t i = 0; i < other.votos.size(); ++i) votos[i] += other.votos[i];
 }
 
-void TallyByLevel::Add(int distrito, int seccion, const std::string& clave_casilla,
-                       const ActaTallyInput& acta, std::span<const CaptureValue> votos_acta) {
+void TallyByLevel::Add(int distrito, int seccion, const ActaTallyInput& acta,
+                       std::span<const CaptureValue> votos_acta) {
   entidad.Add(acta, votos_acta);
   distritos[distrito].Add(acta, votos_acta);
   secciones[seccion].Add(acta, votos_acta);
-  casillas[clave_casilla].Add(acta, votos_acta);
 }
 
 }  // namespace prep::domain

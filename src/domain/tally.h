@@ -114,14 +114,16 @@ struct LevelTally {
   void Merge(const LevelTally& other);
 };
 
-// Tallies keyed by level: entidad (one), distrito, sección and casilla.
+// Tallies keyed by level: entidad (one), distrito and sección. The casilla
+// level is its actas, each published whole (its record and its CSV row), not
+// a sum: a casilla especial's MR and RP actas count the same voters twice,
+// and a map of ~450,000 casillas was most of a national corte's tally time.
 struct TallyByLevel {
   LevelTally entidad;
   std::map<int, LevelTally> distritos;
   std::map<int, LevelTally> secciones;
-  std::map<std::string, LevelTally> casillas;  // by CLAVE_CASILLA
 
-  void Add(int distrito, int seccion, const std::string& clave_casilla, const ActaTallyInput& acta,
+  void Add(int distrito, int seccion, const ActaTallyInput& acta,
            std::span<const CaptureValue> votos_acta);
 };
 

@@ -42,7 +42,7 @@ Corte ArmarCorte(CorteInfo info, std::shared_ptr<const Contienda> contienda,
     const domain::Casilla& casilla = cat.casillas[acta.casilla_index];
     in.especial = casilla.IsEspecial();
     in.lista_nominal = casilla.lista_nominal;
-    c.tally.Add(casilla.distrito, casilla.id.seccion, casilla.id.Clave(), in, a.votos);
+    c.tally.Add(casilla.distrito, casilla.id.seccion, in, a.votos);
   }
   c.resumen = domain::Summarize(c.tally.entidad.counts, c.Ajustes());
   return c;

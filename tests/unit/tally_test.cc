@@ -112,16 +112,17 @@ TEST(Tally, VotesPerColumnOnlyFromContabilizadas) {
   EXPECT_EQ(t.votos[1], 0);
 }
 
-TEST(Tally, ByLevelKeepsDistritoSeccionAndCasilla) {
+TEST(Tally, ByLevelKeepsDistritoAndSeccion) {
   TallyByLevel levels;
   const std::vector<CaptureValue> v = {CaptureValue::Count(10)};
-  levels.Add(1, 85, "230085B0100", Contabilizada(400, 10), v);
-  levels.Add(1, 85, "230085C0100", Contabilizada(400, 10), v);
-  levels.Add(2, 90, "230090B0100", Contabilizada(300, 10), v);
+  levels.Add(1, 85, Contabilizada(400, 10), v);
+  levels.Add(1, 85, Contabilizada(400, 10), v);
+  levels.Add(2, 90, Contabilizada(300, 10), v);
   EXPECT_EQ(levels.entidad.votos[0], 30);
   EXPECT_EQ(levels.distritos[1].votos[0], 20);
+  EXPECT_EQ(levels.secciones[85].counts.contabilizadas, 2);
   EXPECT_EQ(levels.secciones[90].counts.contabilizadas, 1);
-  EXPECT_EQ(levels.casillas.size(), 3u);
+  EXPECT_EQ(levels.secciones.size(), 2u);
   EXPECT_EQ(Summarize(levels.distritos[1].counts, TallySettings{})
                 .Get(F::kListaNominalActasContabilizadas),
             800);
