@@ -472,9 +472,13 @@ Status Publicador::Cargar() {
     }
   }
   if (!ultimo_id_.empty()) {
-    const fs::path carpeta = raiz / "cortes" / ultimo_id_;
-    PREP_ASSIGN_OR_RETURN(std::string manifest, LeerArchivo(carpeta / "manifest.json"));
+    PREP_ASSIGN_OR_RETURN(std::string manifest,
+                          LeerArchivo(raiz / "cortes" / ultimo_id_ / "manifest.json"));
     ultimo_sha256_manifest_ = store::Sha256Hex(manifest);
+  }
+  PREP_RETURN_IF_ERROR(ListarInterrumpidos());
+  if (!ultimo_id_.empty()) {
+    const fs::path carpeta = raiz / "cortes" / ultimo_id_;
     std::ifstream in(carpeta / "datos" / "actas.jsonl", std::ios::binary);
     std::string linea;
     while (std::getline(in, linea)) {
@@ -482,6 +486,119 @@ Status Publicador::Cargar() {
       if (r.is_discarded()) continue;
       anteriores_.push_back({r.value("clave_acta", ""), r.value("estado", ""), HojaMerkle(linea)});
     }
+  }
+  return Status::Ok();
+}
+
+Status Publicador::Anunciar(const std::string& id, const std::string& entrada) {
+  const fs::path raiz(o_.raiz);
+  std::error_code ec;
+  std::vector<std::string> indice = indice_;
+  indice.push_back(entrada);
+  {
+    std::string texto = "{\"esquema\":\"prep-cortes/1\",\"simulacro\":";
+    texto += o_.simulacro ? "true" : "false";
+    texto += ",\"clave_publica\":\"" + o_.claves.publica + "\",\"cortes\":[\n";
+    for (size_t i = 0; i < indice.size(); ++i) {
+      texto += indice[i];
+      texto += i + 1 < indice.size() ? ",\n" : "\n";
+    }
+    texto += "]}\n";
+    const fs::path t = raiz / "cortes" / ".index.json.tmp";
+    PREP_RETURN_IF_ERROR(EscribirArchivo(t, texto));
+    fs::rename(t, raiz / "cortes" / "index.json", ec);
+    if (ec) return Status::IoError(o_.raiz + "/cortes/index.json: " + ec.message());
+    if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
+  }
+  {
+    const fs::path t = raiz / ".clave-publica.txt.tmp";
+    PREP_RETURN_IF_ERROR(EscribirArchivo(t, o_.claves.publica + "\n"));
+    fs::rename(t, raiz / "clave-publica.txt", ec);
+    if (ec) return Status::IoError(o_.raiz + "/clave-publica.txt: " + ec.message());
+  }
+  {
+    const fs::path t = raiz / ".actual.tmp";
+    fs::remove(t, ec);
+    fs::create_directory_symlink(fs::path("cortes") / id, t, ec);
+    if (ec) return Status::IoError(t.string() + ": cannot link: " + ec.message());
+    fs::rename(t, raiz / "actual", ec);
+    if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
+  }
+  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
+  indice_ = std::move(indice);
+  return Status::Ok();
+}
+
+// Publicar renames a whole, synced folder into cortes/ and only then lists it
+// in index.json: a crash between the two leaves a corte that nobody was told
+// of. It is finished here as that Publicar would have, if it is ours (signed
+// with our key) and chains to the last listed corte; anything else in cortes/
+// that the index does not list is refused, not deleted: it is someone's file.
+Status Publicador::ListarInterrumpidos() {
+  const fs::path cortes = fs::path(o_.raiz) / "cortes";
+  std::set<std::string> listados;
+  for (const std::string& c : indice_) {
+    auto j = nlohmann::json::parse(c, nullptr, false);
+    if (j.is_object()) listados.insert(j.value("id", ""));
+  }
+  std::vector<std::string> sueltos;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(cortes, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.starts_with(".") || n == "index.json" || listados.contains(n)) continue;
+    sueltos.push_back(n);
+  }
+  if (ec) return Status::IoError(cortes.string() + ": cannot list: " + ec.message());
+  std::sort(sueltos.begin(), sueltos.end());
+  for (const std::string& id : sueltos) {
+    const fs::path carpeta = cortes / id;
+    auto ajeno = [&](const std::string& por_que) {
+      return Status::FailedPrecondition(
+          carpeta.string() + ": not listed in cortes/index.json and " + por_que +
+          ", so it is not a corte this publisher left unlisted; move it out of " + cortes.string());
+    };
+    auto manifest = LeerArchivo(carpeta / "manifest.json");
+    if (!manifest.ok()) return ajeno("it has no manifest.json");
+    auto firma = LeerArchivo(carpeta / "manifest.json.sig");
+    if (!firma.ok()) return ajeno("it has no manifest.json.sig");
+    std::string f = *firma;
+    while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.pop_back();
+    if (!FirmaValida(*manifest, f, o_.claves.publica)) {
+      return ajeno("its manifest is not signed with this PREP's key");
+    }
+    auto m = nlohmann::json::parse(*manifest, nullptr, false);
+    if (!m.is_object() || !m.contains("corte") || !m["corte"].is_object() ||
+        !m.contains("anterior") || !m["anterior"].is_object()) {
+      return ajeno("its manifest.json has no corte or anterior object");
+    }
+    const auto& c = m["corte"];
+    const auto& ant = m["anterior"];
+    const std::string ant_id = ant.value("id", nlohmann::json()).is_string()
+                                   ? ant["id"].get<std::string>()
+                                   : std::string();
+    const std::string ant_sha = ultimo_sha256_manifest_.empty() ? std::string(store::kGenesisHash)
+                                                                : ultimo_sha256_manifest_;
+    if (c.value("id", "") != id || m.value("simulacro", !o_.simulacro) != o_.simulacro) {
+      return ajeno("its manifest names another corte id or mode");
+    }
+    if (ant_id != ultimo_id_ || ant.value("sha256_manifest", "") != ant_sha) {
+      return ajeno("it does not chain to the last listed corte (" +
+                   (ultimo_id_.empty() ? std::string("none") : ultimo_id_) + ")");
+    }
+    if (cerrado_) return ajeno("the final corte " + ultimo_id_ + " is already listed");
+    const auto& bd = c.value("base_de_datos", nlohmann::json());
+    nlohmann::ordered_json entrada{
+        {"id", id},
+        {"instante", c.value("instante", "")},
+        {"instante_utc_ms", c.value("instante_utc_ms", int64_t{0})},
+        {"final", c.value("final", false)},
+        {"base_de_datos", bd.is_string() ? bd.get<std::string>() : std::string()},
+        {"sha256_manifest", store::Sha256Hex(*manifest)}};
+    PREP_RETURN_IF_ERROR(Anunciar(id, entrada.dump()));
+    ultimo_id_ = id;
+    ultimo_instante_ = c.value("instante_utc_ms", int64_t{0});
+    ultimo_sha256_manifest_ = store::Sha256Hex(*manifest);
+    cerrado_ = c.value("final", false);
   }
   return Status::Ok();
 }
@@ -876,39 +993,8 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
                                  {"final", info.final},
                                  {"base_de_datos", info.base_de_datos ? nombres.zip : ""},
                                  {"sha256_manifest", sha256_manifest}};
-  std::vector<std::string> indice = indice_;
-  indice.push_back(entrada.dump());
-  {
-    std::string texto = "{\"esquema\":\"prep-cortes/1\",\"simulacro\":";
-    texto += info.simulacro ? "true" : "false";
-    texto += ",\"clave_publica\":\"" + o_.claves.publica + "\",\"cortes\":[\n";
-    for (size_t i = 0; i < indice.size(); ++i) {
-      texto += indice[i];
-      texto += i + 1 < indice.size() ? ",\n" : "\n";
-    }
-    texto += "]}\n";
-    const fs::path t = raiz / "cortes" / ".index.json.tmp";
-    PREP_RETURN_IF_ERROR(EscribirArchivo(t, texto));
-    fs::rename(t, raiz / "cortes" / "index.json", ec);
-    if (ec) return Status::IoError(o_.raiz + "/cortes/index.json: " + ec.message());
-  }
-  {
-    const fs::path t = raiz / ".clave-publica.txt.tmp";
-    PREP_RETURN_IF_ERROR(EscribirArchivo(t, o_.claves.publica + "\n"));
-    fs::rename(t, raiz / "clave-publica.txt", ec);
-    if (ec) return Status::IoError(o_.raiz + "/clave-publica.txt: " + ec.message());
-  }
-  {
-    const fs::path t = raiz / ".actual.tmp";
-    fs::remove(t, ec);
-    fs::create_directory_symlink(fs::path("cortes") / info.id, t, ec);
-    if (ec) return Status::IoError(t.string() + ": cannot link: " + ec.message());
-    fs::rename(t, raiz / "actual", ec);
-    if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
-  }
-  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
+  PREP_RETURN_IF_ERROR(Anunciar(info.id, entrada.dump()));
 
-  indice_ = std::move(indice);
   ultimo_id_ = info.id;
   ultimo_instante_ = info.instante_utc_ms;
   ultimo_sha256_manifest_ = sha256_manifest;

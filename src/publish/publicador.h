@@ -74,7 +74,8 @@ struct CortePublicado {
 class Publicador {
  public:
   // Reads PUB's chain (the last corte's manifest and acta records, for the
-  // chain and the change list) and removes leftover .tmp folders.
+  // chain and the change list), removes leftover .tmp folders and lists a
+  // corte that a crash left renamed into place but not yet in index.json.
   static Result<std::unique_ptr<Publicador>> Abrir(OpcionesPublicador opciones);
   // Use Abrir; public for make_unique.
   explicit Publicador(OpcionesPublicador o) : o_(std::move(o)) {}
@@ -90,6 +91,10 @@ class Publicador {
 
  private:
   Status Cargar();
+  // Lists corte `id` (its index.json object `entrada`) after the ones listed,
+  // then points `actual` at it.
+  Status Anunciar(const std::string& id, const std::string& entrada);
+  Status ListarInterrumpidos();
   struct Anterior {
     std::string clave_acta;
     std::string estado;
