@@ -477,6 +477,13 @@ Status Publicador::Cargar() {
     ultimo_sha256_manifest_ = store::Sha256Hex(manifest);
   }
   PREP_RETURN_IF_ERROR(ListarInterrumpidos());
+  // A crash after index.json and before the switch left `actual` one behind.
+  if (!ultimo_id_.empty()) {
+    std::error_code ec_actual;
+    if (fs::read_symlink(raiz / "actual", ec_actual) != fs::path("cortes") / ultimo_id_) {
+      PREP_RETURN_IF_ERROR(ApuntarActual(ultimo_id_));
+    }
+  }
   if (!ultimo_id_.empty()) {
     const fs::path carpeta = raiz / "cortes" / ultimo_id_;
     std::ifstream in(carpeta / "datos" / "actas.jsonl", std::ios::binary);
@@ -516,16 +523,21 @@ Status Publicador::Anunciar(const std::string& id, const std::string& entrada) {
     fs::rename(t, raiz / "clave-publica.txt", ec);
     if (ec) return Status::IoError(o_.raiz + "/clave-publica.txt: " + ec.message());
   }
-  {
-    const fs::path t = raiz / ".actual.tmp";
-    fs::remove(t, ec);
-    fs::create_directory_symlink(fs::path("cortes") / id, t, ec);
-    if (ec) return Status::IoError(t.string() + ": cannot link: " + ec.message());
-    fs::rename(t, raiz / "actual", ec);
-    if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
-  }
-  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
+  PREP_RETURN_IF_ERROR(ApuntarActual(id));
   indice_ = std::move(indice);
+  return Status::Ok();
+}
+
+Status Publicador::ApuntarActual(const std::string& id) {
+  const fs::path raiz(o_.raiz);
+  std::error_code ec;
+  const fs::path t = raiz / ".actual.tmp";
+  fs::remove(t, ec);
+  fs::create_directory_symlink(fs::path("cortes") / id, t, ec);
+  if (ec) return Status::IoError(t.string() + ": cannot link: " + ec.message());
+  fs::rename(t, raiz / "actual", ec);
+  if (ec) return Status::IoError(o_.raiz + "/actual: cannot switch: " + ec.message());
+  if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta(raiz.string()));
   return Status::Ok();
 }
 

@@ -95,6 +95,7 @@ class Publicador {
   // then points `actual` at it.
   Status Anunciar(const std::string& id, const std::string& entrada);
   Status ListarInterrumpidos();
+  Status ApuntarActual(const std::string& id);  // `actual` -> cortes/<id>, atomically
   struct Anterior {
     std::string clave_acta;
     std::string estado;

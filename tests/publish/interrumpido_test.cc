@@ -120,6 +120,24 @@ TEST_F(InterrumpidoTest, UnlistedCortesAreListedInOrderAndTheChainGoesOn) {
                 Leer(pub_ / "cortes" / b.info.id / "manifest.json"))["corte"]["base_de_datos"]);
 }
 
+// The crash one step later: listed, but `actual` still at the corte before.
+TEST_F(InterrumpidoTest, ACurrentLinkLeftOneBehindIsMovedToTheLastListedCorte) {
+  const Corte a = CorteSintetico();
+  const Corte b = Despues(a, 20);
+  {
+    auto p = Publicador::Abrir(o_);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    ASSERT_TRUE((*p)->Publicar(a).ok());
+    ASSERT_TRUE((*p)->Publicar(b).ok());
+  }
+  fs::remove(pub_ / "actual");
+  fs::create_directory_symlink(fs::path("cortes") / a.info.id, pub_ / "actual");
+  auto p = Publicador::Abrir(o_);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(fs::read_symlink(pub_ / "actual"), fs::path("cortes") / b.info.id);
+  EXPECT_EQ((*p)->cortes(), 2u);
+}
+
 TEST_F(InterrumpidoTest, AFolderThatIsNotAnUnlistedCorteIsRefusedByNameAndKept) {
   const Corte a = CorteSintetico();
   const Corte b = Despues(a, 20);
