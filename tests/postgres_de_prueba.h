@@ -89,10 +89,14 @@ class PostgresDePrueba {
     return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop >/dev/null 2>&1");
   }
   // `opciones`: more server settings ("-c archive_mode=on ...").
+  // Dynamic shared memory as files in the data folder (mmap), not /dev/shm
+  // segments: an immediate stop leaves the segments behind, and they would
+  // outlive the temporary folder.
   bool Arrancar(const std::string& opciones = "") {
     return Run(bin_ + "/pg_ctl -D " + dir_ + "/data -w -t 120 -l " + dir_ +
                "/server.log -o \"-c listen_addresses='' -c unix_socket_directories=" + dir_ +
-               " -c max_connections=50 " + opciones + "\" start >/dev/null 2>&1");
+               " -c max_connections=50 -c dynamic_shared_memory_type=mmap " + opciones +
+               "\" start >/dev/null 2>&1");
   }
   // A shell command as the server's user (its files are that user's).
   bool Comando(const std::string& cmd) { return Run(cmd); }

@@ -24,6 +24,8 @@ namespace prep::publish {
 class JsonTexto {
  public:
   JsonTexto() = default;
+  // Room for `bytes` before the first reallocation (none touched yet).
+  void Reservar(size_t bytes) { out_.reserve(bytes); }
 
   void AbrirObjeto() { Abrir('{'); }
   void CerrarObjeto() { Cerrar('}'); }

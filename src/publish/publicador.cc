@@ -368,6 +368,14 @@ std::string_view EstadoActa(const ActaPublicada& a) {
   return a.clasificacion.contabilizada ? "contabilizada" : "no_contabilizada";
 }
 
+std::string_view EstadoLeido(std::string_view estado) {
+  for (std::string_view e :
+       {"contabilizada", "no_contabilizada", "sin_capturar", "fuera_de_catalogo"}) {
+    if (estado == e) return e;
+  }
+  return "";
+}
+
 void AnadirRegistroActa(JsonTexto& j, const Corte& corte, const ActaPublicada& a) {
   const domain::Catalogo& cat = corte.catalogo();
   const int off = corte.info.offset_minutos;
@@ -491,7 +499,8 @@ Status Publicador::Cargar() {
     while (std::getline(in, linea)) {
       auto r = nlohmann::json::parse(linea, nullptr, false);
       if (r.is_discarded()) continue;
-      anteriores_.push_back({r.value("clave_acta", ""), r.value("estado", ""), HojaMerkle(linea)});
+      anteriores_.push_back(
+          {r.value("clave_acta", ""), EstadoLeido(r.value("estado", "")), HojaMerkle(linea)});
     }
   }
   return Status::Ok();
@@ -707,55 +716,32 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   etapa("registros");
   const std::string raiz_merkle = RaizMerkleDeHojas(hojas);
   etapa("merkle");
-  // Change list against the previous corte.
+  // Change list against the previous corte: each acta's kind of change
+  // first, then the three lists written from it into one buffer (the first
+  // corte lists every captured acta as new: ~25 MB nationally, written once).
+  enum class Cambio : uint8_t { kNinguno, kNueva, kEstado, kCorregida };
   std::vector<Anterior> ahora;
   ahora.reserve(corte.actas.size());
-  {
-    JsonTexto nuevas, cambios, corregidas;
-    nuevas.AbrirLista();
-    cambios.AbrirLista();
-    corregidas.AbrirLista();
-    for (size_t i = 0; i < corte.actas.size(); ++i) {
-      const ActaPublicada& a = corte.actas[i];
-      const std::string_view estado = EstadoActa(a);
-      ahora.push_back({a.clave_acta, std::string(estado), hojas[i]});
-      const Anterior& hoy = ahora.back();
-      const Anterior* antes = BuscarAnterior(i, a.clave_acta);
-      const bool estaba = antes != nullptr && antes->estado != "sin_capturar";
-      if (!estaba) {
-        if (estado == "sin_capturar") continue;
-        nuevas.AbrirObjeto();
-        nuevas.Clave("clave_acta");
-        nuevas.Texto(a.clave_acta);
-        nuevas.Clave("estado");
-        nuevas.Texto(estado);
-        nuevas.CerrarObjeto();
-      } else if (antes->estado != estado) {
-        cambios.AbrirObjeto();
-        cambios.Clave("clave_acta");
-        cambios.Texto(a.clave_acta);
-        cambios.Clave("antes");
-        cambios.Texto(antes->estado);
-        cambios.Clave("despues");
-        cambios.Texto(estado);
-        if (!a.motivo_correccion.empty()) {
-          cambios.Clave("motivo");
-          cambios.Texto(a.motivo_correccion);
-        }
-        cambios.CerrarObjeto();
-      } else if (antes->hoja != hoy.hoja) {
-        corregidas.AbrirObjeto();
-        corregidas.Clave("clave_acta");
-        corregidas.Texto(a.clave_acta);
-        corregidas.Clave("motivo");
-        corregidas.Texto(a.motivo_correccion);
-        corregidas.CerrarObjeto();
-      }
+  std::vector<Cambio> cambio(corte.actas.size(), Cambio::kNinguno);
+  size_t listadas = 0;
+  for (size_t i = 0; i < corte.actas.size(); ++i) {
+    const ActaPublicada& a = corte.actas[i];
+    const std::string_view estado = EstadoActa(a);
+    ahora.push_back({a.clave_acta, estado, hojas[i]});
+    const Anterior* antes = BuscarAnterior(i, a.clave_acta);
+    const bool estaba = antes != nullptr && antes->estado != "sin_capturar";
+    if (!estaba) {
+      if (estado != "sin_capturar") cambio[i] = Cambio::kNueva;
+    } else if (antes->estado != estado) {
+      cambio[i] = Cambio::kEstado;
+    } else if (antes->hoja != ahora.back().hoja) {
+      cambio[i] = Cambio::kCorregida;
     }
-    nuevas.CerrarLista();
-    cambios.CerrarLista();
-    corregidas.CerrarLista();
+    if (cambio[i] != Cambio::kNinguno) ++listadas;
+  }
+  {
     JsonTexto j;
+    j.Reservar(4096 + listadas * 64);
     Cabecera(j, corte, "cambios");
     j.Clave("corte_anterior");
     if (ultimo_id_.empty()) {
@@ -764,11 +750,48 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
       j.Texto(ultimo_id_);
     }
     j.Clave("nuevas");
-    j.Crudo(nuevas.Tomar());
+    j.AbrirLista();
+    for (size_t i = 0; i < corte.actas.size(); ++i) {
+      if (cambio[i] != Cambio::kNueva) continue;
+      j.AbrirObjeto();
+      j.Clave("clave_acta");
+      j.Texto(corte.actas[i].clave_acta);
+      j.Clave("estado");
+      j.Texto(ahora[i].estado);
+      j.CerrarObjeto();
+    }
+    j.CerrarLista();
     j.Clave("cambio_de_estado");
-    j.Crudo(cambios.Tomar());
+    j.AbrirLista();
+    for (size_t i = 0; i < corte.actas.size(); ++i) {
+      if (cambio[i] != Cambio::kEstado) continue;
+      const ActaPublicada& a = corte.actas[i];
+      j.AbrirObjeto();
+      j.Clave("clave_acta");
+      j.Texto(a.clave_acta);
+      j.Clave("antes");
+      j.Texto(BuscarAnterior(i, a.clave_acta)->estado);
+      j.Clave("despues");
+      j.Texto(ahora[i].estado);
+      if (!a.motivo_correccion.empty()) {
+        j.Clave("motivo");
+        j.Texto(a.motivo_correccion);
+      }
+      j.CerrarObjeto();
+    }
+    j.CerrarLista();
     j.Clave("corregidas");
-    j.Crudo(corregidas.Tomar());
+    j.AbrirLista();
+    for (size_t i = 0; i < corte.actas.size(); ++i) {
+      if (cambio[i] != Cambio::kCorregida) continue;
+      j.AbrirObjeto();
+      j.Clave("clave_acta");
+      j.Texto(corte.actas[i].clave_acta);
+      j.Clave("motivo");
+      j.Texto(corte.actas[i].motivo_correccion);
+      j.CerrarObjeto();
+    }
+    j.CerrarLista();
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/cambios.json", j.Tomar()));
   }

@@ -98,8 +98,8 @@ class Publicador {
   Status ApuntarActual(const std::string& id);  // `actual` -> cortes/<id>, atomically
   struct Anterior {
     std::string clave_acta;
-    std::string estado;
-    HuellaMerkle hoja;  // of its record: a change in any field changes it
+    std::string_view estado;  // one of EstadoActa's literals; "" if unknown
+    HuellaMerkle hoja;        // of its record: a change in any field changes it
   };
   // The last corte's acta at position `i` if it has this clave (the order of
   // actas is the catálogo's, so it almost always does), else the one with this
@@ -124,5 +124,7 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& acta);
 void AnadirRegistroActa(JsonTexto& j, const Corte& corte, const ActaPublicada& acta);
 // "contabilizada", "no_contabilizada", "sin_capturar" or "fuera_de_catalogo".
 std::string_view EstadoActa(const ActaPublicada& acta);
+// The same literal for a state read back from a record; "" for any other text.
+std::string_view EstadoLeido(std::string_view estado);
 
 }  // namespace prep::publish

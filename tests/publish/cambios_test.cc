@@ -1,7 +1,8 @@
 // The change list (datos/cambios.json) compares each acta's record with the
 // last corte's. The publisher finds the last corte's acta by position first
 // (the catálogo's order) and by CLAVE_ACTA when the positions differ; both
-// must give the same list, also after the publisher is reopened from disk.
+// must give the same list, also after the publisher is reopened from disk:
+// new actas, a change of state (with its reason) and a correction.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -50,6 +51,10 @@ TEST(CambiosTest, ReorderedActasAndAReopenedPublisherGiveTheSameList) {
   actas[2].clasificacion = actas[0].clasificacion;
   actas[0].votos[0] = domain::CaptureValue::Count(121);
   actas[0].motivo_correccion = "el PAN dice 121";
+  // Acta 1 stops counting (its corrected record exceeds the lista nominal).
+  ASSERT_TRUE(actas[1].capturada && actas[1].clasificacion.contabilizada);
+  actas[1].clasificacion.contabilizada = false;
+  actas[1].motivo_correccion = "excede la lista nominal";
   std::reverse(actas.begin(), actas.end());
   CorteInfo info = a.info;
   info.instante_utc_ms += 20 * kMsPorMinuto;
@@ -64,7 +69,11 @@ TEST(CambiosTest, ReorderedActasAndAReopenedPublisherGiveTheSameList) {
   std::ifstream in(fs::path(r->carpeta) / "datos" / "cambios.json");
   const auto cambios = nlohmann::json::parse(in);
   EXPECT_EQ(Claves(cambios["nuevas"]), std::set<std::string>{a.actas[2].clave_acta});
-  EXPECT_TRUE(cambios["cambio_de_estado"].empty()) << cambios.dump();
+  ASSERT_EQ(cambios["cambio_de_estado"].size(), 1u) << cambios.dump();
+  EXPECT_EQ(cambios["cambio_de_estado"][0]["clave_acta"], a.actas[1].clave_acta);
+  EXPECT_EQ(cambios["cambio_de_estado"][0]["antes"], "contabilizada");
+  EXPECT_EQ(cambios["cambio_de_estado"][0]["despues"], "no_contabilizada");
+  EXPECT_EQ(cambios["cambio_de_estado"][0]["motivo"], "excede la lista nominal");
   EXPECT_EQ(Claves(cambios["corregidas"]), std::set<std::string>{a.actas[0].clave_acta});
   EXPECT_EQ(cambios["corregidas"][0]["motivo"], "el PAN dice 121");
   fs::remove_all(pub);
