@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string_view>
 #include <utility>
@@ -949,18 +950,31 @@ void Celda(Escritor& out, const ActaPublicada& a, size_t col, bool con_valores) 
   out += "</td>"sv;
 }
 
+// "Acopio 18/10/2020 18:10 · Captura 18:26 · Verificación 18:36 (UTC-5)": the
+// day is written again only where it changes (one line per acta of every
+// sección page, so ~11 MB of a national corte's site were repeated days).
 void Horas(Escritor& out, const ActaPublicada& a, int offset, std::string_view etiqueta_offset) {
   const std::pair<std::string_view, int64_t> horas[] = {{"Acopio", a.hora_acopio_ms},
                                                         {"Captura", a.hora_captura_ms},
                                                         {"Verificación", a.hora_verificacion_ms}};
+  constexpr size_t kDia = 10;  // "18/10/2020" of FormatoFecha::kCorteIne's "18/10/2020 18:10"
+  char dia_anterior[kDia] = {};
   bool alguna = false;
   for (const auto& [nombre, ms] : horas) {
     if (ms == 0) continue;
+    char fecha[kMaxBytesFecha];
+    const char* fin = EscribirFecha(fecha, ms, offset, FormatoFecha::kCorteIne);
+    const std::string_view f(fecha, static_cast<size_t>(fin - fecha));
     out += alguna ? " · "sv : "<p class=\"horas\">"sv;
-    alguna = true;
     out += nombre;
     out.push_back(' ');
-    HoraLocal(out, ms, offset);
+    if (f.size() > kDia && alguna && f.compare(0, kDia, dia_anterior, kDia) == 0) {
+      out += f.substr(kDia + 1);
+    } else {
+      out += f;
+    }
+    if (f.size() > kDia) std::memcpy(dia_anterior, fecha, kDia);
+    alguna = true;
   }
   if (alguna) {
     out.push_back(' ');
@@ -1021,9 +1035,8 @@ void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
     out += "<tr><th scope=\"row\">"sv;
     NombreCasilla(out, casilla.id);
     out += "</th><td>"sv;
-    out += acta.kind == domain::ActaKind::kMayoriaRelativa
-               ? "<abbr title=\"mayoría relativa\">MR</abbr>"sv
-               : "<abbr title=\"representación proporcional\">RP</abbr>"sv;
+    // MR and RP are spelled out once, in the page's note and the column's header.
+    out += acta.kind == domain::ActaKind::kMayoriaRelativa ? "MR"sv : "RP"sv;
     out += "</td><td>"sv;
     const bool sin_acta = a.clasificacion.observaciones.Has(domain::Observacion::kSinActa);
     if (!a.capturada) {
@@ -1136,8 +1149,9 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
   }
   out +=
       "</ul></nav>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
-      "<a href=\"../index.html#avance\">qué actas se suman</a>. Una fila por acta, con los votos "
-      "como se capturaron; «—»: sin dato que mostrar. Una imagen descargada es la publicada si su "
+      "<a href=\"../index.html#avance\">qué actas se suman</a>. Una fila por acta (MR: mayoría "
+      "relativa; RP: representación proporcional), con los votos como se capturaron; «—»: sin "
+      "dato que mostrar. Una imagen descargada es la publicada si su "
       "huella SHA-256 (<code>sha256sum archivo</code>; en otros sistemas, "
       "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n";
   for (size_t pos : grupo) BloqueSeccion(ctx, out, ctx.secciones[pos]);
@@ -1522,7 +1536,8 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
     d.resumen = domain::Summarize(d.tally->counts, corte.Ajustes());
     d.grupos = GruposCandidatura(cat, d.aplica, d.etiquetas);
     d.thead_actas =
-        "<thead><tr><th scope=\"col\">Casilla</th><th scope=\"col\">Acta</th><th "
+        "<thead><tr><th scope=\"col\">Casilla</th><th scope=\"col\"><abbr title=\"MR: mayoría "
+        "relativa; RP: representación proporcional\">Acta</abbr></th><th "
         "scope=\"col\">Estado</th><th scope=\"col\">Observaciones</th><th "
         "scope=\"col\">Lista nominal</th>";
     for (size_t k = 0; k < ncol; ++k) {

@@ -219,6 +219,31 @@ std::vector<int64_t> PieTabla(const std::string& bloque) {
   return v;
 }
 
+// The times of an acta: the day once, and again only where it changes.
+// The fixture's corte is 18/10/2020 20:20 (UTC-5); its actas were gathered
+// 40, captured 30 and verified 20 minutes before. Acta 0 is moved to cross
+// midnight: gathered at 23:50, captured at 00:05 and verified at 00:10.
+TEST(SitioTest, ActaTimesWriteTheDayOnlyWhereItChanges) {
+  const Corte corte = CorteSintetico();
+  const std::string s85 = Bloque(Generar(corte)["secciones/0080-0089.html"], "0085");
+  EXPECT_NE(s85.find("<p class=\"horas\">Acopio 18/10/2020 19:40 · Captura 19:50 · "
+                     "Verificación 20:00 (UTC-5)</p>"),
+            std::string::npos)
+      << s85;
+  std::vector<ActaPublicada> actas = corte.actas;
+  ASSERT_TRUE(actas[0].capturada);
+  const int64_t minuto = 60 * 1000;
+  actas[0].hora_acopio_ms = corte.info.instante_utc_ms + 210 * minuto;
+  actas[0].hora_captura_ms = corte.info.instante_utc_ms + 225 * minuto;
+  actas[0].hora_verificacion_ms = corte.info.instante_utc_ms + 230 * minuto;
+  const Corte noche = ArmarCorte(corte.info, corte.contienda, std::move(actas));
+  const std::string n85 = Bloque(Generar(noche)["secciones/0080-0089.html"], "0085");
+  EXPECT_NE(n85.find("<p class=\"horas\">Acopio 18/10/2020 23:50 · Captura 19/10/2020 00:05 · "
+                     "Verificación 00:10 (UTC-5)</p>"),
+            std::string::npos)
+      << n85;
+}
+
 TEST(SitioTest, SeccionPageShowsEveryActa) {
   const Corte corte = CorteSintetico();
   auto sitio = Generar(corte, {kShaZip, "https://imagenes.example/actas/", ""});
