@@ -11,6 +11,13 @@
 
 namespace prep {
 
+// `s` without the line ends it finishes with: a one-line file (a signature, a
+// key) read whole.
+inline std::string_view SinFinDeLinea(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
 // `s` escaped for HTML element content and quoted attribute values alike
 // (& < > " '): text from people or servers is never markup. `Salida`:
 // std::string or Escritor (base/escritor.h), as for every appender here.

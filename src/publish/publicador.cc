@@ -438,6 +438,20 @@ std::string RegistroActa(const Corte& corte, const ActaPublicada& a) {
   return j.Tomar();
 }
 
+namespace {
+// One corte's object in index.json: what its manifest says of it, and the
+// manifest's SHA-256 (written by Publicar, and rebuilt from the manifest of a
+// corte a crash left unlisted).
+std::string EntradaIndice(const std::string& id, const std::string& instante,
+                          int64_t instante_utc_ms, bool final, const std::string& base_de_datos,
+                          const std::string& sha256_manifest) {
+  return nlohmann::ordered_json{
+      {"id", id},       {"instante", instante},           {"instante_utc_ms", instante_utc_ms},
+      {"final", final}, {"base_de_datos", base_de_datos}, {"sha256_manifest", sha256_manifest}}
+      .dump();
+}
+}  // namespace
+
 Result<std::unique_ptr<Publicador>> Publicador::Abrir(OpcionesPublicador o) {
   if (!o.reloj) return Status::InvalidArgument("Publicador: no clock");
   if (o.claves.publica.size() != 64) {
@@ -485,14 +499,12 @@ Status Publicador::Cargar() {
     ultimo_sha256_manifest_ = store::Sha256Hex(manifest);
   }
   PREP_RETURN_IF_ERROR(ListarInterrumpidos());
-  // A crash after index.json and before the switch left `actual` one behind.
   if (!ultimo_id_.empty()) {
+    // A crash after index.json and before the switch left `actual` one behind.
     std::error_code ec_actual;
     if (fs::read_symlink(raiz / "actual", ec_actual) != fs::path("cortes") / ultimo_id_) {
       PREP_RETURN_IF_ERROR(ApuntarActual(ultimo_id_));
     }
-  }
-  if (!ultimo_id_.empty()) {
     const fs::path carpeta = raiz / "cortes" / ultimo_id_;
     std::ifstream in(carpeta / "datos" / "actas.jsonl", std::ios::binary);
     std::string linea;
@@ -582,9 +594,7 @@ Status Publicador::ListarInterrumpidos() {
     if (!manifest.ok()) return ajeno("it has no manifest.json");
     auto firma = LeerArchivo(carpeta / "manifest.json.sig");
     if (!firma.ok()) return ajeno("it has no manifest.json.sig");
-    std::string f = *firma;
-    while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.pop_back();
-    if (!FirmaValida(*manifest, f, o_.claves.publica)) {
+    if (!FirmaValida(*manifest, std::string(SinFinDeLinea(*firma)), o_.claves.publica)) {
       return ajeno("its manifest is not signed with this PREP's key");
     }
     auto m = nlohmann::json::parse(*manifest, nullptr, false);
@@ -608,18 +618,17 @@ Status Publicador::ListarInterrumpidos() {
     }
     if (cerrado_) return ajeno("the final corte " + ultimo_id_ + " is already listed");
     const auto& bd = c.value("base_de_datos", nlohmann::json());
-    nlohmann::ordered_json entrada{
-        {"id", id},
-        {"instante", c.value("instante", "")},
-        {"instante_utc_ms", c.value("instante_utc_ms", int64_t{0})},
-        {"final", c.value("final", false)},
-        {"base_de_datos", bd.is_string() ? bd.get<std::string>() : std::string()},
-        {"sha256_manifest", store::Sha256Hex(*manifest)}};
-    PREP_RETURN_IF_ERROR(Anunciar(id, entrada.dump()));
+    const std::string sha256_manifest = store::Sha256Hex(*manifest);
+    const int64_t instante_utc_ms = c.value("instante_utc_ms", int64_t{0});
+    const bool final = c.value("final", false);
+    PREP_RETURN_IF_ERROR(Anunciar(
+        id,
+        EntradaIndice(id, c.value("instante", ""), instante_utc_ms, final,
+                      bd.is_string() ? bd.get<std::string>() : std::string(), sha256_manifest)));
     ultimo_id_ = id;
-    ultimo_instante_ = c.value("instante_utc_ms", int64_t{0});
-    ultimo_sha256_manifest_ = store::Sha256Hex(*manifest);
-    cerrado_ = c.value("final", false);
+    ultimo_instante_ = instante_utc_ms;
+    ultimo_sha256_manifest_ = sha256_manifest;
+    cerrado_ = final;
   }
   return Status::Ok();
 }
@@ -1022,13 +1031,9 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   if (o_.durable) PREP_RETURN_IF_ERROR(store::SincronizarCarpeta((raiz / "cortes").string()));
 
   const std::string sha256_manifest = store::Sha256Hex(manifest);
-  nlohmann::ordered_json entrada{{"id", info.id},
-                                 {"instante", Fecha(info.instante_utc_ms, off)},
-                                 {"instante_utc_ms", info.instante_utc_ms},
-                                 {"final", info.final},
-                                 {"base_de_datos", info.base_de_datos ? nombres.zip : ""},
-                                 {"sha256_manifest", sha256_manifest}};
-  PREP_RETURN_IF_ERROR(Anunciar(info.id, entrada.dump()));
+  PREP_RETURN_IF_ERROR(Anunciar(
+      info.id, EntradaIndice(info.id, Fecha(info.instante_utc_ms, off), info.instante_utc_ms,
+                             info.final, info.base_de_datos ? nombres.zip : "", sha256_manifest)));
 
   ultimo_id_ = info.id;
   ultimo_instante_ = info.instante_utc_ms;

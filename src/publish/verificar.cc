@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/texto.h"
 #include "publish/firma.h"
 #include "store/imagenes.h"
 #include "store/store.h"
@@ -112,7 +113,7 @@ Result<std::string> VerificarUnoJson(Fuente& f, const std::string& carpeta,
     return Falla(nombre_manifest,
                  "signed with a key that differs from the earlier cortes' (" + clave + ")");
   }
-  while (!firma.empty() && (firma.back() == '\n' || firma.back() == '\r')) firma.pop_back();
+  firma = std::string(SinFinDeLinea(firma));
   if (!FirmaValida(manifest, firma, clave)) {
     // Which of the two was altered cannot be told; a valid-looking signature
     // points at the manifest.
@@ -289,9 +290,7 @@ Result<Verificado> VerificarEspejoJson(Fuente& f, const OpcionesVerificacion& o)
   }
   auto publicada = f.Leer("clave-publica.txt");
   if (publicada.ok()) {
-    std::string k = *publicada;
-    while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.pop_back();
-    if (k != e.v.clave_publica) {
+    if (SinFinDeLinea(*publicada) != e.v.clave_publica) {
       return Falla("clave-publica.txt", "differs from the key that signed the cortes");
     }
   } else if (publicada.status().code() != StatusCode::kNotFound) {
