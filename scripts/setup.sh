@@ -8,7 +8,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev libssl-dev libsqlite3-dev
-  libboost-dev libtoml11-dev libsodium-dev libdeflate-dev
+  libboost-dev libtoml11-dev libsodium-dev libdeflate-dev libisal-dev
   zip unzip hyperfine jq
   nginx wrk chromium nodejs
   postgresql-15 libpq-dev patroni etcd-server curl

@@ -686,10 +686,12 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
   std::string sha256_zip;
   const NombresBase nombres = NombresDe(corte);
   if (info.base_de_datos) {
-    std::vector<EntradaZip> entradas;
-    entradas.push_back({nombres.resultados, ResultadosCsv(corte, o_.dialecto)});
-    entradas.push_back({nombres.candidaturas, CandidaturasCsv(corte, o_.dialecto)});
-    entradas.push_back({nombres.leeme, Leeme(corte, o_.dialecto)});
+    // The results CSV is deflated a block at a time as it is written.
+    std::vector<Desinflado> entradas;
+    entradas.emplace_back(nombres.resultados);
+    ResultadosCsv(corte, o_.dialecto, [&](std::string_view b) { entradas.back().Anadir(b); });
+    entradas.push_back(Desinflar(nombres.candidaturas, CandidaturasCsv(corte, o_.dialecto)));
+    entradas.push_back(Desinflar(nombres.leeme, Leeme(corte, o_.dialecto)));
     etapa("csv");
     PREP_RETURN_IF_ERROR(
         EscribirZip((tmp / nombres.zip).string(), entradas, info.instante_utc_ms, off));
