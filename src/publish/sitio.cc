@@ -927,7 +927,7 @@ std::string PaginaDistrito(Contexto& ctx, const DistritoSitio& d) {
   return out.Tomar();
 }
 
-// A vote cell of one acta.
+// A vote cell of one acta (end tag omitted: see BloqueSeccion).
 void Celda(Escritor& out, const ActaPublicada& a, size_t col, bool con_valores) {
   out += "<td>"sv;
   const bool aplica = a.aplica.empty() || (col < a.aplica.size() && a.aplica[col]);
@@ -947,7 +947,6 @@ void Celda(Escritor& out, const ActaPublicada& a, size_t col, bool con_valores) 
         break;
     }
   }
-  out += "</td>"sv;
 }
 
 // "Acopio 18/10/2020 18:10 · Captura 18:26 · Verificación 18:36 (UTC-5)": the
@@ -965,7 +964,7 @@ void Horas(Escritor& out, const ActaPublicada& a, int offset, std::string_view e
     char fecha[kMaxBytesFecha];
     const char* fin = EscribirFecha(fecha, ms, offset, FormatoFecha::kCorteIne);
     const std::string_view f(fecha, static_cast<size_t>(fin - fecha));
-    out += alguna ? " · "sv : "<p class=\"horas\">"sv;
+    out += alguna ? " · "sv : "<p class=\"horas\">"sv;  // its end tag omitted
     out += nombre;
     out.push_back(' ');
     if (f.size() > kDia && alguna && f.compare(0, kDia, dia_anterior, kDia) == 0) {
@@ -979,12 +978,15 @@ void Horas(Escritor& out, const ActaPublicada& a, int offset, std::string_view e
   if (alguna) {
     out.push_back(' ');
     out += etiqueta_offset;
-    out += "</p>"sv;
   }
 }
 
 // One sección within its group's page: its progress, one row per acta with
 // the sección's votes as the table's foot, and the acta images with their SHA-256.
+// The end tags HTML makes optional (td, th, tr, li, a last p) are left out of
+// these pages only: they are ~7,000 pages and most of a national corte's
+// bytes, and those tags were ~60 MB of them (Google's HTML style guide: omit
+// optional tags). Browsers and HTML parsers close them as the spec says.
 void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
   const Corte& corte = ctx.corte;
   const DistritoSitio& d = ctx.distritos[s.distrito_pos];
@@ -1034,10 +1036,10 @@ void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
     const domain::Casilla& casilla = ctx.cat.casillas[acta.casilla_index];
     out += "<tr><th scope=\"row\">"sv;
     NombreCasilla(out, casilla.id);
-    out += "</th><td>"sv;
+    out += "<td>"sv;
     // MR and RP are spelled out once, in the page's note and the column's header.
     out += acta.kind == domain::ActaKind::kMayoriaRelativa ? "MR"sv : "RP"sv;
-    out += "</td><td>"sv;
+    out += "<td>"sv;
     const bool sin_acta = a.clasificacion.observaciones.Has(domain::Observacion::kSinActa);
     if (!a.capturada) {
       out += "Aún no capturada"sv;
@@ -1046,60 +1048,55 @@ void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
     } else {
       out += "<strong>No contabilizada</strong>"sv;
     }
-    out += "</td><td>"sv;
+    out += "<td>"sv;
     const std::string& obs = a.capturada ? ctx.Observaciones(a.clasificacion) : std::string();
     out += obs.empty() ? "—" : obs;
-    out += "</td><td>"sv;
+    out += "<td>"sv;
     if (casilla.IsEspecial()) {
       out += "<abbr title=\"casilla especial: sin lista nominal\">—</abbr>"sv;
     } else {
       Numero(out, casilla.lista_nominal);
     }
-    out += "</td>"sv;
     const bool con_valores = a.capturada && !sin_acta;
     if (con_valores) {
       for (size_t col : columnas) Celda(out, a, col, con_valores);
       out += "<td>"sv;
       Numero(out, a.clasificacion.total_votos_calculado);
-      out += "</td></tr>\n"sv;
+      out += "\n"sv;
     } else {
       // No votes to show: one cell across the vote columns and the total.
       out += "<td colspan=\""sv;
       AnadirEntero(out, static_cast<int64_t>(columnas.size() + 1));
-      out += "\">—</td></tr>\n"sv;
+      out += "\">—\n"sv;
     }
   }
-  out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"5\">Votos de las contabilizadas</th>"sv;
+  out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"5\">Votos de las contabilizadas"sv;
   int64_t total = 0;
   for (size_t col : columnas) {
     const int64_t v = VotosColumna(t, col);
     total += v;
     out += "<td>"sv;
     Dato(out, v);
-    out += "</td>"sv;
   }
   out += "<td>"sv;
   Dato(out, total);
-  out += "</td></tr></tfoot>\n</table>\n</div>\n<ul class=\"imagenes\">\n"sv;
+  out += "</tfoot>\n</table>\n</div>\n<ul class=\"imagenes\">\n"sv;
   for (size_t pos : s.actas) {
     const ActaPublicada& a = corte.actas[pos];
     const domain::Acta& acta = ctx.cat.actas[*a.acta_index];
     const domain::Casilla& casilla = ctx.cat.casillas[acta.casilla_index];
-    out += "<li><p><strong>"sv;
+    out += "<li><p><strong>"sv;  // the item's end tag omitted
     NombreCasilla(out, casilla.id);
     out += acta.kind == domain::ActaKind::kMayoriaRelativa ? ", MR"sv : ", RP"sv;
     out += "</strong> · <span class=\"clave\">"sv;
     AnadirHtml(out, a.clave_acta);
     out += "</span></p>"sv;
     if (EsHex64(a.sha256) && EsExtension(a.extension_imagen)) {
-      out += "<a href=\""sv;
-      out += ctx.prefijo_imagenes;
-      out += a.sha256;
-      out.push_back('.');
-      out += a.extension_imagen;
-      out += "\">"sv;
-      // A browser shows jpg and png inline; a pdf is only linked. Lazy: a sección
-      // may have dozens of actas, and a phone on a slow network needs the tables first.
+      // A browser shows jpg and png inline, at the page's width, and saves them
+      // from there: not wrapped in a link to themselves, which wrote the hash a
+      // third time per acta (~44 MB of a national corte). Lazy: a sección may
+      // have dozens of actas, and a phone on a slow network needs the tables
+      // first. A pdf is only linked.
       if (a.extension_imagen != "pdf") {
         out += "<img src=\""sv;
         out += ctx.prefijo_imagenes;
@@ -1110,16 +1107,19 @@ void BloqueSeccion(Contexto& ctx, Escritor& out, const SeccionSitio& s) {
         AnadirHtml(out, a.clave_acta);
         out += "\" loading=\"lazy\">"sv;
       } else {
-        out += "Imagen del acta (PDF)"sv;
+        out += "<a href=\""sv;
+        out += ctx.prefijo_imagenes;
+        out += a.sha256;
+        out += ".pdf\">Imagen del acta (PDF)</a>"sv;
       }
-      out += "</a><p>SHA-256: <code class=\"sha\">"sv;
+      out += "<p>SHA-256: <code class=\"sha\">"sv;
       out += a.sha256;
-      out += "</code></p>"sv;
+      out += "</code>"sv;
     } else {
-      out += "<p>Sin imagen publicada.</p>"sv;
+      out += "<p>Sin imagen publicada."sv;
     }
     Horas(out, a, corte.info.offset_minutos, ctx.etiqueta_offset);
-    out += "</li>\n"sv;
+    out += "\n"sv;
   }
   out += "</ul>\n</section>\n"sv;
 }
@@ -1151,8 +1151,9 @@ std::string PaginaGrupoSecciones(Contexto& ctx, int primera, const std::vector<s
       "</ul></nav>\n<p class=\"nota\"><strong>Capturada no quiere decir contabilizada</strong>: "
       "<a href=\"../index.html#avance\">qué actas se suman</a>. Una fila por acta (MR: mayoría "
       "relativa; RP: representación proporcional), con los votos como se capturaron; «—»: sin "
-      "dato que mostrar. Una imagen descargada es la publicada si su "
-      "huella SHA-256 (<code>sha256sum archivo</code>; en otros sistemas, "
+      "dato que mostrar. Una imagen descargada (clic derecho o mantener presionada la imagen, "
+      "«Guardar imagen») es la publicada si su huella SHA-256 (<code>sha256sum archivo</code>; en "
+      "otros sistemas, "
       "<a href=\"../index.html#descargas\">así</a>) es la que se muestra.</p>\n";
   for (size_t pos : grupo) BloqueSeccion(ctx, out, ctx.secciones[pos]);
   FinPagina(ctx, out, "../");
@@ -1536,17 +1537,16 @@ Contexto Preparar(const Corte& corte, const OpcionesSitio& opciones) {
     d.resumen = domain::Summarize(d.tally->counts, corte.Ajustes());
     d.grupos = GruposCandidatura(cat, d.aplica, d.etiquetas);
     d.thead_actas =
-        "<thead><tr><th scope=\"col\">Casilla</th><th scope=\"col\"><abbr title=\"MR: mayoría "
-        "relativa; RP: representación proporcional\">Acta</abbr></th><th "
-        "scope=\"col\">Estado</th><th scope=\"col\">Observaciones</th><th "
-        "scope=\"col\">Lista nominal</th>";
+        "<thead><tr><th scope=\"col\">Casilla<th scope=\"col\"><abbr title=\"MR: mayoría "
+        "relativa; RP: representación proporcional\">Acta</abbr><th "
+        "scope=\"col\">Estado<th scope=\"col\">Observaciones<th "
+        "scope=\"col\">Lista nominal";
     for (size_t k = 0; k < ncol; ++k) {
       if (!d.aplica[k]) continue;
       d.thead_actas += "<th scope=\"col\">"sv;
       d.thead_actas += d.etiquetas[k].corta;
-      d.thead_actas += "</th>"sv;
     }
-    d.thead_actas += "<th scope=\"col\">Total</th></tr></thead>\n"sv;
+    d.thead_actas += "<th scope=\"col\">Total</thead>\n"sv;
   }
 
   ctx.candidaturas_entidad = CandidaturasEntidad(ctx.distritos);

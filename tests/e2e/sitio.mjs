@@ -150,6 +150,19 @@ async function run() {
   check(createHash('sha256').update(bytes).digest('hex') === sha, 'sección: the image bytes hash to the SHA-256 shown');
   const casillas = await page.$$eval('#s0085 table.actas tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
   check(casillas.length === 2, `sección: every casilla's acta (${casillas.join(', ')})`);
+  // The page leaves out the optional end tags of cells, rows and items: the
+  // browser must still see each row as wide as the header, and one image item per acta.
+  const forma = await page.$eval('#s0085', (s) => {
+    const t = s.querySelector('table.actas');
+    const ancho = (r) => [...r.cells].reduce((n, c) => n + c.colSpan, 0);
+    return { cab: ancho(t.tHead.rows[0]), filas: [...t.tBodies[0].rows].map(ancho),
+             pie: ancho(t.tFoot.rows[0]), items: s.querySelectorAll('.imagenes > li').length,
+             total: t.tBodies[0].rows[0].cells[t.tBodies[0].rows[0].cells.length - 1].textContent.trim() };
+  });
+  check(forma.cab > 6 && forma.filas.every((n) => n === forma.cab) && forma.pie === forma.cab,
+    `sección: every row as wide as the header (${JSON.stringify(forma)})`);
+  check(forma.items === casillas.length, `sección: one image item per acta (${forma.items})`);
+  check(/^[0-9,]+$/.test(forma.total), `sección: the last cell of a row is its total (${forma.total})`);
   check((await page.textContent('main')).includes('sha256sum'), 'sección: how to check the SHA-256');
   await page.screenshot({ path: join(artifacts, 'seccion.png'), fullPage: true });
 
