@@ -122,8 +122,8 @@ void ResultadosCsv(const Corte& corte, DialectoBase dialecto,
   const Estilo e = EstiloDe(dialecto);
   const domain::Catalogo& cat = corte.catalogo();
   const int offset = corte.info.offset_minutos;
-  // A block and one row more: the buffer never grows, and a block is still in
-  // cache when it is deflated.
+  // Room for a block and a row, allocated once (a longer row would grow it);
+  // a block is still in cache when it is deflated.
   Escritor out(kBloqueCsv + 4096 + 16 * cat.columns.size());
   const auto fin = [&] { out.append(e.fin); };
   const auto sep = [&] { out.push_back(e.sep); };
