@@ -760,26 +760,25 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
     } else {
       j.Texto(ultimo_id_);
     }
-    j.Clave("nuevas");
-    j.AbrirLista();
-    for (size_t i = 0; i < corte.actas.size(); ++i) {
-      if (cambio[i] != Cambio::kNueva) continue;
-      j.AbrirObjeto();
-      j.Clave("clave_acta");
-      j.Texto(corte.actas[i].clave_acta);
+    // One list per kind of change: each listed acta's clave, then what that kind says of it.
+    const auto lista = [&](std::string_view nombre, Cambio tipo, const auto& campos) {
+      j.Clave(nombre);
+      j.AbrirLista();
+      for (size_t i = 0; i < corte.actas.size(); ++i) {
+        if (cambio[i] != tipo) continue;
+        j.AbrirObjeto();
+        j.Clave("clave_acta");
+        j.Texto(corte.actas[i].clave_acta);
+        campos(corte.actas[i], i);
+        j.CerrarObjeto();
+      }
+      j.CerrarLista();
+    };
+    lista("nuevas", Cambio::kNueva, [&](const ActaPublicada&, size_t i) {
       j.Clave("estado");
       j.Texto(ahora[i].estado);
-      j.CerrarObjeto();
-    }
-    j.CerrarLista();
-    j.Clave("cambio_de_estado");
-    j.AbrirLista();
-    for (size_t i = 0; i < corte.actas.size(); ++i) {
-      if (cambio[i] != Cambio::kEstado) continue;
-      const ActaPublicada& a = corte.actas[i];
-      j.AbrirObjeto();
-      j.Clave("clave_acta");
-      j.Texto(a.clave_acta);
+    });
+    lista("cambio_de_estado", Cambio::kEstado, [&](const ActaPublicada& a, size_t i) {
       j.Clave("antes");
       j.Texto(BuscarAnterior(i, a.clave_acta)->estado);
       j.Clave("despues");
@@ -788,21 +787,11 @@ Result<CortePublicado> Publicador::Publicar(const Corte& corte) {
         j.Clave("motivo");
         j.Texto(a.motivo_correccion);
       }
-      j.CerrarObjeto();
-    }
-    j.CerrarLista();
-    j.Clave("corregidas");
-    j.AbrirLista();
-    for (size_t i = 0; i < corte.actas.size(); ++i) {
-      if (cambio[i] != Cambio::kCorregida) continue;
-      j.AbrirObjeto();
-      j.Clave("clave_acta");
-      j.Texto(corte.actas[i].clave_acta);
+    });
+    lista("corregidas", Cambio::kCorregida, [&](const ActaPublicada& a, size_t) {
       j.Clave("motivo");
-      j.Texto(corte.actas[i].motivo_correccion);
-      j.CerrarObjeto();
-    }
-    j.CerrarLista();
+      j.Texto(a.motivo_correccion);
+    });
     j.CerrarObjeto();
     PREP_RETURN_IF_ERROR(carpeta.Escribir("datos/cambios.json", j.Tomar()));
   }

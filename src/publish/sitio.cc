@@ -59,13 +59,6 @@ void Dato(Escritor& out, int64_t v) {
   out += "</data>"sv;
 }
 
-// "18/10/2020 20:20" at the corte's offset, appended: it runs three times per
-// acta, so no temporary strings (tiempo.h does the calendar).
-template <class Salida>
-void HoraLocal(Salida& out, int64_t utc_ms, int offset_minutos) {
-  AnadirFecha(out, utc_ms, offset_minutos, FormatoFecha::kCorteIne);
-}
-
 // A time a reader and a program can both read: <time datetime="ISO 8601">18/10/2020 20:20
 // (UTC-5)</time>.
 template <class Salida>
